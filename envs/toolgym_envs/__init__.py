@@ -1,0 +1,1 @@
+"""ToolGym's env families, one subpackage each (math_tir, ...)."""

@@ -1,0 +1,5 @@
+"""OpenAI-compatible LLM endpoint access."""
+
+from toolgym.llm.client import ChatClient
+
+__all__ = ["ChatClient"]

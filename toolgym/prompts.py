@@ -1,0 +1,19 @@
+"""System-prompt assembly: the env's preamble, the tool specs, and the parser's format rules."""
+
+from __future__ import annotations
+
+import json
+from typing import Sequence
+
+from toolgym.parsers.base import ToolCallParser
+from toolgym.tools.base import Tool
+
+
+def build_system_prompt(preamble: str, tools: Sequence[Tool], parser: ToolCallParser) -> str:
+    """The system text: preamble, then every tool in OpenAI format, then how to call them."""
+    parts = [preamble.strip()]
+    if tools:
+        specs = "\n".join(json.dumps(t.to_openai(), ensure_ascii=False) for t in tools)
+        parts.append(f"# Tools\n\nYou may call these tools:\n<tools>\n{specs}\n</tools>")
+    parts.append(parser.format_instructions())
+    return "\n\n".join(p for p in parts if p)

@@ -1,0 +1,88 @@
+"""Reward functions and the weighted :class:`Rubric` that combines them.
+
+A reward function scores one finished (or in-progress) trajectory:
+``fn(task, trajectory) -> float``. A :class:`Rubric` sums weighted components and reports every
+component, so trainers can log what was paid and what was only measured (weight 0).
+"""
+
+from __future__ import annotations
+
+import inspect
+import math
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Callable, Mapping
+
+from toolgym.errors import RewardError
+from toolgym.types import Trajectory
+
+if TYPE_CHECKING:
+    from toolgym.tasks.model import Task
+
+RewardFn = Callable[["Task", Trajectory], float]
+
+
+@dataclass
+class RewardResult:
+    """Total reward plus every component's raw (unweighted) value."""
+
+    total: float
+    components: dict[str, float] = field(default_factory=dict)
+
+
+def check_reward_fn(fn: Callable[..., object], name: str) -> None:
+    """Raise :class:`RewardError` unless ``fn`` can be called as ``fn(task, trajectory)``."""
+    if not callable(fn):
+        raise RewardError(f"reward component {name!r} is not callable")
+    try:
+        inspect.signature(fn).bind(object(), object())
+    except TypeError as exc:
+        raise RewardError(
+            f"reward component {name!r} must accept (task, trajectory): {exc}"
+        ) from None
+    except ValueError:  # builtins without a signature: accept, checked at call time
+        return
+
+
+@dataclass
+class Component:
+    """One named, weighted term of a rubric."""
+
+    name: str
+    fn: RewardFn
+    weight: float = 1.0
+
+
+class Rubric:
+    """A weighted sum of reward components; weight-0 components are logged but not paid."""
+
+    def __init__(self, components: list[Component] | Mapping[str, tuple[RewardFn, float]]) -> None:
+        if isinstance(components, Mapping):
+            components = [Component(n, f, w) for n, (f, w) in components.items()]
+        names = [c.name for c in components]
+        if len(set(names)) != len(names):
+            raise RewardError(f"duplicate reward component names: {names}")
+        for c in components:
+            check_reward_fn(c.fn, c.name)
+            if not math.isfinite(c.weight):
+                raise RewardError(f"reward component {c.name!r} has a non-finite weight")
+        self.components = list(components)
+
+    def __call__(self, task: "Task", trajectory: Trajectory) -> RewardResult:
+        values: dict[str, float] = {}
+        total = 0.0
+        for c in self.components:
+            try:
+                value = float(c.fn(task, trajectory))
+            except RewardError:
+                raise
+            except Exception as exc:  # a scorer bug must not crash the episode silently
+                raise RewardError(f"reward component {c.name!r} failed: {exc!r}") from exc
+            if not math.isfinite(value):
+                raise RewardError(f"reward component {c.name!r} returned {value}")
+            values[c.name] = value
+            total += c.weight * value
+        return RewardResult(total=total, components=values)
+
+    @property
+    def weights(self) -> dict[str, float]:
+        return {c.name: c.weight for c in self.components}

@@ -1,0 +1,177 @@
+"""Evaluation runs: play N episodes of an env with an agent and summarise them.
+
+Episodes walk a seeded permutation of the env's task set (cycling when N exceeds it), so a run
+covers the split evenly and the same seed replays the same tasks. Step latency is the env's own
+time (tools included), not the agent's.
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterator
+
+import gymnasium as gym
+import numpy as np
+
+from toolgym.agents.base import Agent
+from toolgym.env import ToolEnv
+from toolgym.errors import EndpointError
+
+
+@dataclass
+class EpisodeRecord:
+    """One finished episode, as written to the trajectories JSONL."""
+
+    task_id: str
+    reward: float
+    success: bool
+    components: dict[str, float]
+    tool_calls: int
+    turns: list[dict[str, Any]]
+    errors: list[str]
+    step_latencies_s: list[float]
+    terminated: bool
+    truncated: bool
+    infra_error: bool = False
+
+    def to_json(self) -> str:
+        d = dict(self.__dict__)
+        return json.dumps(d, ensure_ascii=True)
+
+
+@dataclass
+class RunSummary:
+    """Aggregates over a run's episodes."""
+
+    env_id: str
+    episodes: int
+    mean_reward: float
+    success_rate: float
+    tool_calls_per_episode: float
+    median_step_latency_ms: float
+    errors: dict[str, int] = field(default_factory=dict)
+    wall_s: float = 0.0
+
+    def rows(self) -> list[tuple[str, str]]:
+        errs = ", ".join(f"{k}: {v}" for k, v in sorted(self.errors.items())) or "none"
+        return [
+            ("env", self.env_id),
+            ("episodes", str(self.episodes)),
+            ("mean reward", f"{self.mean_reward:.4f}"),
+            ("success rate", f"{self.success_rate:.2%}"),
+            ("tool calls / episode", f"{self.tool_calls_per_episode:.2f}"),
+            ("median step latency", f"{self.median_step_latency_ms:.3f} ms"),
+            ("errors by kind", errs),
+            ("wall time", f"{self.wall_s:.1f} s"),
+        ]
+
+
+def is_success(reward: float, components: dict[str, float]) -> bool:
+    """An episode succeeds when its ``correct`` component (or, without one, its reward) is 1."""
+    return components.get("correct", reward) >= 1.0 - 1e-9
+
+
+def play_episode(env: ToolEnv, agent: Agent, *, seed: int | None, task_id: str) -> EpisodeRecord:
+    """Run one episode to its end; endpoint failures end it flagged as ``infra_error``."""
+    obs, _ = env.reset(seed=seed, options={"task_id": task_id})
+    agent.begin(env)
+    turns: list[dict[str, Any]] = []
+    latencies: list[float] = []
+    errors: list[str] = []
+    reward, components = 0.0, {}
+    terminated = truncated = infra = False
+    while not (terminated or truncated):
+        try:
+            action = agent.act(env, obs)
+        except EndpointError as exc:
+            errors.append("endpoint_error")
+            infra = True
+            turns.append({"action": None, "error": "infra_error", "error_message": str(exc)})
+            break
+        start = time.perf_counter()
+        obs, reward, terminated, truncated, info = env.step(action)
+        latencies.append(time.perf_counter() - start)
+        if info["error"]:
+            errors.append(info["error"])
+            infra = infra or info["error"] == "infra_error"
+        if not info["format_ok"]:
+            errors.append("format_error")
+        components = info["reward_components"]
+        turns.append({"action": action, "observation": obs, **info})
+    return EpisodeRecord(
+        task_id=task_id,
+        reward=float(reward),
+        success=is_success(reward, components) and not infra,
+        components=dict(components),
+        tool_calls=sum(len(t.get("tool_calls", [])) for t in turns),
+        turns=turns,
+        errors=errors,
+        step_latencies_s=latencies,
+        terminated=terminated,
+        truncated=truncated,
+        infra_error=infra,
+    )
+
+
+def iter_episodes(
+    env: ToolEnv, agent: Agent, episodes: int, seed: int = 0
+) -> Iterator[EpisodeRecord]:
+    """Play ``episodes`` episodes over a seeded permutation of the env's tasks."""
+    ids = [t.id for t in env.tasks]
+    order = [ids[i] for i in np.random.default_rng(seed).permutation(len(ids))]
+    for i in range(episodes):
+        yield play_episode(env, agent, seed=seed if i == 0 else None, task_id=order[i % len(order)])
+
+
+def summarize(env_id: str, records: list[EpisodeRecord], wall_s: float) -> RunSummary:
+    """Aggregate episode records into a :class:`RunSummary`."""
+    n = len(records)
+    lat = [x for r in records for x in r.step_latencies_s]
+    return RunSummary(
+        env_id=env_id,
+        episodes=n,
+        mean_reward=sum(r.reward for r in records) / n if n else 0.0,
+        success_rate=sum(r.success for r in records) / n if n else 0.0,
+        tool_calls_per_episode=sum(r.tool_calls for r in records) / n if n else 0.0,
+        median_step_latency_ms=statistics.median(lat) * 1e3 if lat else 0.0,
+        errors=dict(Counter(e for r in records for e in r.errors)),
+        wall_s=wall_s,
+    )
+
+
+def run(
+    env_id: str,
+    agent: Agent,
+    *,
+    episodes: int,
+    seed: int = 0,
+    env_kwargs: dict[str, Any] | None = None,
+    output: str | Path | None = None,
+    progress: Callable[[int], Any] | None = None,
+) -> RunSummary:
+    """Make ``env_id``, play ``episodes`` episodes, optionally write trajectories, summarise."""
+    env = gym.make(env_id, **(env_kwargs or {}))
+    base = env.unwrapped
+    if not isinstance(base, ToolEnv):
+        raise TypeError(f"{env_id} is not a ToolGym env")
+    records: list[EpisodeRecord] = []
+    start = time.perf_counter()
+    out = open(output, "w", encoding="utf-8") if output else None
+    try:
+        for record in iter_episodes(base, agent, episodes, seed):
+            records.append(record)
+            if out:
+                out.write(record.to_json() + "\n")
+            if progress:
+                progress(1)
+    finally:
+        if out:
+            out.close()
+        env.close()
+        agent.close()
+    return summarize(env_id, records, time.perf_counter() - start)

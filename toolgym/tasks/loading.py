@@ -1,0 +1,74 @@
+"""Loading task sets from JSONL files and selecting tasks by id, split or seed."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Iterable, Iterator, Sequence
+
+import numpy as np
+
+from toolgym.errors import TaskValidationError
+from toolgym.tasks.model import Task
+
+
+def read_jsonl(path: str | Path) -> Iterator[dict]:
+    """Yield the JSON objects of a JSONL file, naming the line of any syntax error."""
+    path = Path(path)
+    with path.open("r", encoding="utf-8") as fh:
+        for lineno, line in enumerate(fh, 1):
+            if not line.strip():
+                continue
+            try:
+                yield json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise TaskValidationError(f"{path}:{lineno}: invalid JSON: {exc.msg}") from None
+
+
+class TaskSet(Sequence[Task]):
+    """An ordered, id-indexed collection of validated tasks."""
+
+    def __init__(self, tasks: Iterable[Task]) -> None:
+        self._tasks = list(tasks)
+        self._by_id: dict[str, Task] = {}
+        for t in self._tasks:
+            if t.id in self._by_id:
+                raise TaskValidationError(f"duplicate task id {t.id!r}")
+            self._by_id[t.id] = t
+
+    @classmethod
+    def from_records(cls, records: Iterable[dict]) -> "TaskSet":
+        return cls(Task.from_dict(r) for r in records)
+
+    @classmethod
+    def from_jsonl(cls, *paths: str | Path) -> "TaskSet":
+        return cls.from_records(r for p in paths for r in read_jsonl(p))
+
+    def __len__(self) -> int:
+        return len(self._tasks)
+
+    def __getitem__(self, index):  # type: ignore[override]
+        return self._tasks[index]
+
+    def __iter__(self) -> Iterator[Task]:
+        return iter(self._tasks)
+
+    def get(self, task_id: str) -> Task:
+        """The task with id ``task_id``; raises ``KeyError`` naming it when absent."""
+        try:
+            return self._by_id[task_id]
+        except KeyError:
+            raise KeyError(f"no task with id {task_id!r}") from None
+
+    def __contains__(self, task_id: object) -> bool:
+        return task_id in self._by_id
+
+    def split(self, name: str) -> "TaskSet":
+        """The tasks of one split (``train``, ``test``, ``dev``)."""
+        return TaskSet(t for t in self._tasks if t.split == name)
+
+    def sample(self, rng: np.random.Generator) -> Task:
+        """One task drawn uniformly with ``rng`` (the env's seeded generator)."""
+        if not self._tasks:
+            raise TaskValidationError("cannot sample from an empty task set")
+        return self._tasks[int(rng.integers(len(self._tasks)))]
