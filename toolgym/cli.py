@@ -1,7 +1,8 @@
 """The ``toolgym`` command line: list envs and run evaluation episodes.
 
 ``toolgym list`` prints every env id with its description; ``toolgym validate FILE...`` checks task
-files against the task JSON Schema. ``toolgym run ENV_ID`` plays episodes
+files against the task JSON Schema; ``toolgym api serve`` serves a simulated-API domain over HTTP.
+``toolgym run ENV_ID`` plays episodes
 with the reference agent (the task's reference trajectory), a constant-answer baseline, or any
 OpenAI-compatible endpoint, shows a progress bar and a summary table, and can write every
 trajectory as JSONL.
@@ -21,6 +22,8 @@ from tqdm import tqdm
 
 import toolgym
 from toolgym.agents import Agent, ConstantAgent, OpenAIAgent, ReferenceAgent
+from toolgym.apis.cli import add_subcommands as add_api_subcommands
+from toolgym.apis.cli import serve as serve_api
 from toolgym.errors import TaskValidationError
 from toolgym.llm import ChatClient
 from toolgym.runner import run
@@ -61,7 +64,11 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--max-tokens", type=int, default=1024)
     r.add_argument("--timeout", type=float, default=60.0, help="endpoint timeout per request, seconds")
     r.add_argument("--answer", default="0", help="the answer of --agent constant")
+    r.add_argument("--trials", type=int, default=1,
+                   help="play each of the first --episodes tasks K times and report pass^1..pass^K")
     r.add_argument("--no-progress", action="store_true")
+    a = sub.add_parser("api", help="serve a simulated-API domain over HTTP")
+    add_api_subcommands(a.add_subparsers(dest="api_command", required=True))
     return p
 
 
@@ -103,13 +110,14 @@ def cmd_validate(paths: Sequence[str], console: Console) -> int:
 
 def cmd_run(args: argparse.Namespace, console: Console) -> int:
     env_kwargs = {"split": args.split, **dict(args.env_arg)}
-    bar = tqdm(total=args.episodes, desc=args.env_id, unit="ep", disable=args.no_progress, file=sys.stderr)
+    bar = tqdm(total=args.episodes * args.trials, desc=args.env_id, unit="ep", disable=args.no_progress, file=sys.stderr)
     try:
         summary = run(
             args.env_id,
             make_agent(args),
             episodes=args.episodes,
             seed=args.seed,
+            trials=args.trials,
             env_kwargs=env_kwargs,
             output=args.output,
             progress=bar.update,
@@ -132,6 +140,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return cmd_list(console)
     if args.command == "validate":
         return cmd_validate(args.paths, console)
+    if args.command == "api":
+        return serve_api(args)
     return cmd_run(args, console)
 
 

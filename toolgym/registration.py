@@ -36,6 +36,16 @@ ENVS: tuple[EnvInfo, ...] = (
     ),
     # --- SQL/search envs (issue 4) go here ---
     # --- simulated-API / user envs (issue 5) go here ---
+    EnvInfo(
+        id="ToolGym/Retail-v0",
+        entry_point="toolgym_envs.retail:RetailEnv",
+        description="Retail customer service with a simulated user: 14 order/catalogue tools; τ-bench DB-hash + outputs reward.",
+    ),
+    EnvInfo(
+        id="ToolGym/Travel-v0",
+        entry_point="toolgym_envs.travel:TravelEnv",
+        description="Airline customer service with a simulated user: 13 booking tools; τ-bench DB-hash + outputs reward.",
+    ),
 )
 
 

@@ -21,6 +21,7 @@ import numpy as np
 from toolgym.agents.base import Agent
 from toolgym.env import ToolEnv
 from toolgym.errors import EndpointError
+from toolgym.metrics import pass_k_curve
 
 
 @dataclass
@@ -56,6 +57,8 @@ class RunSummary:
     median_step_latency_ms: float
     errors: dict[str, int] = field(default_factory=dict)
     wall_s: float = 0.0
+    #: With several trials per task: pass^k for k = 1..trials (see :mod:`toolgym.metrics`).
+    pass_k: dict[int, float] = field(default_factory=dict)
 
     def rows(self) -> list[tuple[str, str]]:
         errs = ", ".join(f"{k}: {v}" for k, v in sorted(self.errors.items())) or "none"
@@ -68,6 +71,7 @@ class RunSummary:
             ("median step latency", f"{self.median_step_latency_ms:.3f} ms"),
             ("errors by kind", errs),
             ("wall time", f"{self.wall_s:.1f} s"),
+            *((f"pass^{k}", f"{v:.4f}") for k, v in self.pass_k.items()),
         ]
 
 
@@ -118,14 +122,29 @@ def play_episode(env: ToolEnv, agent: Agent, *, seed: int | None, task_id: str) 
     )
 
 
-def iter_episodes(
-    env: ToolEnv, agent: Agent, episodes: int, seed: int = 0
-) -> Iterator[EpisodeRecord]:
-    """Play ``episodes`` episodes over a seeded permutation of the env's tasks."""
+def task_order(env: ToolEnv, seed: int) -> list[str]:
+    """The env's task ids in a seeded permutation: a run covers its split evenly, reproducibly."""
     ids = [t.id for t in env.tasks]
-    order = [ids[i] for i in np.random.default_rng(seed).permutation(len(ids))]
-    for i in range(episodes):
-        yield play_episode(env, agent, seed=seed if i == 0 else None, task_id=order[i % len(order)])
+    return [ids[i] for i in np.random.default_rng(seed).permutation(len(ids))]
+
+
+def iter_episodes(
+    env: ToolEnv, agent: Agent, episodes: int, seed: int = 0, trials: int = 1
+) -> Iterator[EpisodeRecord]:
+    """Play the run's episodes over a seeded permutation of the env's tasks.
+
+    With ``trials == 1``: ``episodes`` episodes, cycling through the permutation. With more: the
+    first ``episodes`` tasks of the permutation, each played ``trials`` times (trial ``t`` resets
+    with seed ``seed + t``), for pass^k.
+    """
+    order = task_order(env, seed)
+    if trials == 1:
+        for i in range(episodes):
+            yield play_episode(env, agent, seed=seed if i == 0 else None, task_id=order[i % len(order)])
+        return
+    for trial in range(trials):
+        for task_id in order[: min(episodes, len(order))]:
+            yield play_episode(env, agent, seed=seed + trial, task_id=task_id)
 
 
 def summarize(env_id: str, records: list[EpisodeRecord], wall_s: float) -> RunSummary:
@@ -150,11 +169,18 @@ def run(
     *,
     episodes: int,
     seed: int = 0,
+    trials: int = 1,
     env_kwargs: dict[str, Any] | None = None,
     output: str | Path | None = None,
     progress: Callable[[int], Any] | None = None,
 ) -> RunSummary:
-    """Make ``env_id``, play ``episodes`` episodes, optionally write trajectories, summarise."""
+    """Make ``env_id``, play the episodes, optionally write trajectories, summarise.
+
+    ``trials > 1`` plays each of ``episodes`` tasks ``trials`` times and adds pass^k to the summary;
+    an episode with an ``infra_error`` counts as a failure there.
+    """
+    if trials < 1:
+        raise ValueError("trials must be >= 1")
     env = gym.make(env_id, **(env_kwargs or {}))
     base = env.unwrapped
     if not isinstance(base, ToolEnv):
@@ -163,7 +189,7 @@ def run(
     start = time.perf_counter()
     out = open(output, "w", encoding="utf-8") if output else None
     try:
-        for record in iter_episodes(base, agent, episodes, seed):
+        for record in iter_episodes(base, agent, episodes, seed, trials):
             records.append(record)
             if out:
                 out.write(record.to_json() + "\n")
@@ -174,4 +200,10 @@ def run(
             out.close()
         env.close()
         agent.close()
-    return summarize(env_id, records, time.perf_counter() - start)
+    summary = summarize(env_id, records, time.perf_counter() - start)
+    if trials > 1:
+        outcomes: dict[str, list[bool]] = {}
+        for r in records:
+            outcomes.setdefault(r.task_id, []).append(r.success)
+        summary.pass_k = pass_k_curve(outcomes)
+    return summary

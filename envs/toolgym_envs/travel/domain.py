@@ -1,0 +1,17 @@
+"""The travel (airline) domain: schema (:mod:`.models`), tools (:mod:`.tools`), policy (``policy.md``), data.
+
+Seed rows and tasks are generated and shipped by :mod:`toolgym_tasks.travel`.
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+
+from toolgym.apis.domain import Domain
+from toolgym_envs.travel.models import Base
+from toolgym_envs.travel.tools import TOOLS
+from toolgym_tasks.travel import load_db, load_tasks
+
+POLICY = resources.files("toolgym_envs.travel").joinpath("policy.md").read_text("utf-8")
+
+DOMAIN = Domain(name="travel", metadata=Base.metadata, functions=TOOLS, policy=POLICY, seed=load_db, tasks=load_tasks)

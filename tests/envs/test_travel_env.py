@@ -1,0 +1,79 @@
+"""ToolGym/Travel-v0: tools, prompt, and the acceptance bar on every task (both splits)."""
+
+import gymnasium as gym
+import pytest
+
+import toolgym  # noqa: F401
+from tests.apis.helpers import MutatedWriteAgent, SilentAgent, WrongWriteAgent, play_all, write_actions
+from toolgym.agents import ReferenceAgent
+from toolgym_envs.travel import TravelEnv
+from toolgym_tasks.travel import load_db
+
+
+
+@pytest.fixture(scope="module")
+def env():
+    e = TravelEnv(split="all")
+    yield e
+    e.close()
+
+
+def task_user(task) -> str:
+    for a in task.gold["actions"]:
+        if "user_id" in a["arguments"]:
+            return a["arguments"]["user_id"]
+    return load_db()["users"][0]["user_id"]
+
+
+def test_tools_and_prompt(env):
+    kinds = [s.kind for s in env.api.backend.specs]
+    assert len(kinds) >= 12 and kinds.count("read") >= 5 and kinds.count("write") >= 5
+    obs, info = env.reset(seed=3)
+    assert "# Airline customer-service policy" in obs and '"name": "book_reservation"' in obs
+    assert obs.endswith(env.task.question) and info["task_id"] == env.task.id
+
+
+def test_gym_make_splits():
+    train, test = gym.make("ToolGym/Travel-v0"), gym.make("ToolGym/Travel-v0", split="test")
+    assert {t.split for t in train.unwrapped.tasks} == {"train"} and {t.split for t in test.unwrapped.tasks} == {"test"}
+    assert len(train.unwrapped.tasks) + len(test.unwrapped.tasks) >= 100
+    with pytest.raises(ValueError, match="split"):
+        TravelEnv(split="validation")
+
+
+def test_gold_actions_with_the_scripted_user_score_one_on_every_task(env):
+    results = play_all(env, ReferenceAgent(), list(env.tasks))
+    assert {tid: r for tid, r in results.items() if not (r[0] == 1.0 and r[3] and not r[2])} == {}
+
+
+def test_doing_nothing_scores_zero_on_every_task(env):
+    results = play_all(env, SilentAgent(), list(env.tasks))
+    assert {tid for tid, r in results.items() if r[0] != 0.0} == set()
+    assert all(r[3] for r in results.values())  # the user gives up and leaves
+
+
+def test_an_extra_wrong_write_scores_zero_on_every_task(env):
+    agent = WrongWriteAgent(lambda t: {"name": "send_certificate", "arguments": {"user_id": task_user(t), "amount": 50}})
+    results = play_all(env, agent, list(env.tasks))
+    assert {tid for tid, r in results.items() if r[0] != 0.0 or r[1]["db_match"] != 0.0} == set()
+    assert all(r[1]["outputs"] == 1.0 for r in results.values())  # only the write is wrong
+
+
+def mutate(action):
+    args = action["arguments"]
+    if "reason" in args:
+        args["reason"] = "other"
+    elif "total_baggages" in args:
+        args["total_baggages"] += 1
+    elif "amount" in args:
+        args["amount"] += 50
+    elif "passengers" in args:
+        args["passengers"] = [{**p, "first_name": p["first_name"] + "a"} for p in args["passengers"]]
+    return action
+
+
+def test_a_write_with_a_wrong_argument_scores_zero(env):
+    tasks = [t for t in env.tasks if write_actions(env, t) and write_actions(env, t)[0]["name"] != "update_reservation_flights"]
+    assert len(tasks) >= 40
+    results = play_all(env, MutatedWriteAgent(mutate), tasks)
+    assert {tid for tid, r in results.items() if r[0] != 0.0} == set()
