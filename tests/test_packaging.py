@@ -1,5 +1,6 @@
 """A non-editable ``pip install .`` into a fresh venv works from another directory."""
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -29,7 +30,8 @@ def test_wheel_install_in_fresh_venv(tmp_path):
         [str(py), "-m", "pip", "install", "-q", "--no-deps", "--no-build-isolation", str(ROOT)],
         check=True, capture_output=True, cwd=tmp_path,
     )
-    res = subprocess.run([str(py), "-c", SCRIPT], capture_output=True, text=True, cwd=tmp_path, timeout=120)
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}  # only the venv's install counts
+    res = subprocess.run([str(py), "-c", SCRIPT], capture_output=True, text=True, cwd=tmp_path, timeout=120, env=env)
     assert res.returncode == 0, res.stderr
     location, reward = res.stdout.split()[-2:]
     assert location.startswith(str(venv)), location
