@@ -1,7 +1,8 @@
 """The ``toolgym`` command line: list envs and run evaluation episodes.
 
 ``toolgym list`` prints every env id with its description; ``toolgym validate FILE...`` checks task
-files against the task JSON Schema; ``toolgym api serve`` serves a simulated-API domain over HTTP.
+files against the task JSON Schema; ``toolgym api serve`` serves a simulated-API domain over HTTP and
+``toolgym search serve`` a retriever.
 ``toolgym run ENV_ID`` plays episodes
 with the reference agent (the task's reference trajectory), a constant-answer baseline, or any
 OpenAI-compatible endpoint, shows a progress bar and a summary table, and can write every
@@ -24,6 +25,8 @@ import toolgym
 from toolgym.agents import Agent, ConstantAgent, OpenAIAgent, ReferenceAgent
 from toolgym.apis.cli import add_subcommands as add_api_subcommands
 from toolgym.apis.cli import serve as serve_api
+from toolgym.search.cli import add_subcommands as add_search_subcommands
+from toolgym.search.cli import serve as serve_search
 from toolgym.errors import TaskValidationError
 from toolgym.llm import ChatClient
 from toolgym.runner import run
@@ -69,6 +72,8 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--no-progress", action="store_true")
     a = sub.add_parser("api", help="serve a simulated-API domain over HTTP")
     add_api_subcommands(a.add_subparsers(dest="api_command", required=True))
+    s = sub.add_parser("search", help="serve a retriever (BM25 or dense) over HTTP for ToolGym/SearchQA-v0")
+    add_search_subcommands(s.add_subparsers(dest="search_command", required=True))
     return p
 
 
@@ -142,6 +147,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return cmd_validate(args.paths, console)
     if args.command == "api":
         return serve_api(args)
+    if args.command == "search":
+        return serve_search(args)
     return cmd_run(args, console)
 
 

@@ -35,6 +35,16 @@ ENVS: tuple[EnvInfo, ...] = (
         description="Math problems solved with a stateful Python interpreter; exact-answer reward.",
     ),
     # --- SQL/search envs (issue 4) go here ---
+    EnvInfo(
+        id="ToolGym/Text2SQL-v0",
+        entry_point="toolgym_envs.sql:Text2SQLEnv",
+        description="Text-to-SQL on generated DuckDB databases with read-only exploratory queries; execution-match reward.",
+    ),
+    EnvInfo(
+        id="ToolGym/SearchQA-v0",
+        entry_point="toolgym_envs.search:SearchQAEnv",
+        description="Search-R1-style multi-hop QA over a generated fictional encyclopedia (BM25); exact-match reward.",
+    ),
     # --- simulated-API / user envs (issue 5) go here ---
     EnvInfo(
         id="ToolGym/Retail-v0",

@@ -1,0 +1,133 @@
+"""``ToolGym/Text2SQL-v0``: answer a question about a database with one final SQL query.
+
+The policy sees the database schema and the question, may run exploratory read-only queries with the
+``sql`` tool (results or errors come back as observations), and ends with its final query as the
+answer. The reward is execution match against the gold query (EX, weight ``1 - format_weight``)
+plus the format term (weight ``format_weight``); both components and the number of ``sql`` calls
+are logged in ``info["reward_components"]``.
+
+Tasks default to ToolGym's generated databases (``retail``, ``clinic``, ``university``); pass
+``tasks`` and ``databases`` (name -> DuckDB path or SQLAlchemy URL) to run on your own.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Mapping, Sequence
+
+from toolgym.env import ToolEnv
+from toolgym.parsers import ToolCallParser, XMLTagParser, get_parser
+from toolgym.prompts import build_system_prompt
+from toolgym.rewards.base import Component, Rubric
+from toolgym.rewards.format import FormatReward
+from toolgym.sql.engine import SQLEngine, open_engine
+from toolgym.sql.match import ExecutionMatch
+from toolgym.sql.tool import SQLTool
+from toolgym.tasks import Task, TaskSet
+from toolgym.types import Trajectory
+from toolgym_envs.sql.prompts import PREAMBLE, schema_text
+from toolgym_tasks.sql import DEFAULT_SEED, database_path, load_tasks
+
+SPLITS = ("train", "test", "all")
+
+
+def sql_tasks(split: str = "train") -> TaskSet:
+    """The built-in Text2SQL tasks of one split (``train``, ``test`` or ``all``)."""
+    if split not in SPLITS:
+        raise ValueError(f"split must be one of {SPLITS}, got {split!r}")
+    tasks = load_tasks()
+    return tasks if split == "all" else tasks.split(split)
+
+
+def task_database(task: Task) -> str:
+    """The database name a task runs on (``gold['db']``, else ``metadata['db']``)."""
+    gold = task.gold if isinstance(task.gold, dict) else {}
+    db = gold.get("db", task.metadata.get("db"))
+    if not isinstance(db, str):
+        raise ValueError(f"task {task.id!r} names no database in gold['db'] or metadata['db']")
+    return db
+
+
+def sql_parser() -> XMLTagParser:
+    """The default action format: ``<sql>query</sql>`` calls, ``<observation>`` results, ``<answer>``."""
+    return XMLTagParser(tags={"sql": ("sql", "query")}, result_tag="observation")
+
+
+def sql_call_count(task: Task, trajectory: Trajectory) -> float:
+    """How many tool calls the episode made (logged at weight 0)."""
+    return float(trajectory.num_tool_calls)
+
+
+class Text2SQLEnv(ToolEnv):
+    """Text-to-SQL with exploratory queries and an execution-match reward."""
+
+    def __init__(
+        self,
+        *,
+        split: str = "train",
+        tasks: TaskSet | Sequence[Task] | None = None,
+        databases: Mapping[str, str | SQLEngine] | None = None,
+        data_seed: int = DEFAULT_SEED,
+        parser: str | ToolCallParser = "xml",
+        max_rows: int = 20,
+        query_timeout_s: float = 5.0,
+        format_weight: float = 0.1,
+        max_turns: int = 6,
+        max_tool_calls: int = 3,
+        max_observation_chars: int = 4096,
+        render_mode: str | None = None,
+    ) -> None:
+        if not 0.0 <= format_weight <= 1.0:
+            raise ValueError("format_weight must lie in [0, 1]")
+        task_set = (tasks if isinstance(tasks, TaskSet) else TaskSet(tasks)) if tasks is not None else sql_tasks(split)
+        names = sorted({task_database(t) for t in task_set})
+        targets: Mapping[str, str | SQLEngine] = databases or {n: str(database_path(n, data_seed)) for n in names}
+        missing = [n for n in names if n not in targets]
+        if missing:
+            raise ValueError(f"no database given for {missing}; pass databases={{name: path or URL}}")
+        self._engines: dict[str, SQLEngine] = {
+            n: t if isinstance(t, SQLEngine) else open_engine(t) for n, t in targets.items() if n in names
+        }
+        self._owned = [n for n, t in targets.items() if n in names and not isinstance(t, SQLEngine)]
+        self.sql_tool = SQLTool(max_rows=max_rows, timeout_s=query_timeout_s)
+        parser_obj = sql_parser() if parser == "xml" else get_parser(parser)
+        rubric = Rubric(
+            [
+                Component("correct", ExecutionMatch(self._engine_for, timeout_s=max(query_timeout_s, 10.0)), 1.0 - format_weight),
+                Component("format", FormatReward(), format_weight),
+                Component("sql_calls", sql_call_count, 0.0),
+            ]
+        )
+        super().__init__(
+            task_set,
+            [self.sql_tool],
+            parser=parser_obj,
+            rubric=rubric,
+            preamble=PREAMBLE,
+            max_turns=max_turns,
+            max_tool_calls=max_tool_calls,
+            max_observation_chars=max_observation_chars,
+            render_mode=render_mode,
+        )
+        self._prompts = {
+            n: build_system_prompt(f"{PREAMBLE}\n\n{schema_text(n, e)}", [self.sql_tool], self.parser)
+            for n, e in self._engines.items()
+        }
+
+    def _engine_for(self, task: Task) -> SQLEngine:
+        db = task_database(task)
+        if db not in self._engines:
+            raise ValueError(f"task {task.id!r} uses database {db!r}, which this env does not have")
+        return self._engines[db]
+
+    def _select_task(self, options: dict[str, Any] | None) -> Task:
+        """Pick the task, then bind the ``sql`` tool and the system prompt to its database."""
+        task = super()._select_task(options)
+        self.sql_tool.bind(self._engine_for(task))
+        self.system_prompt = self._prompts[task_database(task)]
+        return task
+
+    def close(self) -> None:
+        for name in self._owned:
+            self._engines[name].close()
+        self._owned = []
+        super().close()

@@ -1,0 +1,86 @@
+"""The ``sql(query)`` tool: run one read-only query on the bound database and show the result table.
+
+Refusals, database errors and timeouts come back as failed results the policy can read and learn
+from (``refused``, ``exception``, ``timeout``: the policy's fault); a database that cannot be
+reached is ``infra`` (ours). The tool can be re-bound to another database between episodes, which is
+how one env serves tasks over several databases.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from toolgym.sql.engine import SQLEngine
+from toolgym.sql.errors import DatabaseUnavailable, QueryFailed, QueryRefused, QueryTimeout
+from toolgym.sql.render import render_table
+from toolgym.tools.base import Tool
+from toolgym.types import ToolResult
+
+#: Longest query text accepted (characters); longer calls fail argument validation.
+MAX_QUERY_CHARS = 20_000
+
+
+class SQLTool(Tool):
+    """Read-only SQL over one database at a time, with a row limit and a per-query timeout."""
+
+    name = "sql"
+
+    def __init__(
+        self,
+        engine: SQLEngine | None = None,
+        *,
+        max_rows: int = 20,
+        timeout_s: float = 5.0,
+        max_cell_chars: int = 40,
+    ) -> None:
+        if max_rows < 1 or not timeout_s > 0 or max_cell_chars < 2:
+            raise ValueError("max_rows must be >= 1, timeout_s > 0 and max_cell_chars >= 2")
+        self.engine = engine
+        self.max_rows = max_rows
+        self.timeout_s = timeout_s
+        self.max_cell_chars = max_cell_chars
+        self.description = (
+            f"Run one read-only SQL query (SELECT) on the database and see up to {max_rows} result rows. "
+            f"Writes, several statements and file access are refused; queries stop after {timeout_s:g} s."
+        )
+        self.parameters: dict[str, Any] = {
+            "type": "object",
+            "properties": {
+                "query": {
+                    "type": "string",
+                    "minLength": 1,
+                    "maxLength": MAX_QUERY_CHARS,
+                    "description": "One SQL SELECT statement.",
+                }
+            },
+            "required": ["query"],
+            "additionalProperties": False,
+        }
+
+    def bind(self, engine: SQLEngine) -> None:
+        """Point the tool at ``engine`` (the env does this when an episode's task changes database)."""
+        self.engine = engine
+
+    def run(self, arguments: dict[str, Any]) -> ToolResult:
+        if self.engine is None:
+            return ToolResult(ok=False, content="Error: no database is connected.", error_kind="infra")
+        try:
+            result = self.engine.execute(arguments["query"], max_rows=self.max_rows, timeout_s=self.timeout_s)
+        except QueryRefused as exc:
+            return ToolResult(ok=False, content=str(exc), error_kind="refused")
+        except QueryTimeout as exc:
+            return ToolResult(ok=False, content=f"Error: {exc}", error_kind="timeout")
+        except QueryFailed as exc:
+            return ToolResult(ok=False, content=f"Error: {exc}", error_kind="exception")
+        except DatabaseUnavailable as exc:
+            return ToolResult(
+                ok=False,
+                content="Error: the database is unavailable; please retry.",
+                error_kind="infra",
+                metadata={"exception": str(exc)},
+            )
+        return ToolResult(
+            ok=True,
+            content=render_table(result, max_cell_chars=self.max_cell_chars),
+            metadata={"rows": len(result.rows), "truncated": result.truncated},
+        )
