@@ -2,7 +2,8 @@
 
 ``toolgym list`` prints every env id with its description; ``toolgym validate FILE...`` checks task
 files against the task JSON Schema; ``toolgym api serve`` serves a simulated-API domain over HTTP and
-``toolgym search serve`` a retriever.
+``toolgym search serve`` a retriever; ``toolgym sandbox build|gc`` builds the Docker sandbox images
+and removes leftover sandbox containers.
 ``toolgym run ENV_ID`` plays episodes
 with the reference agent (the task's reference trajectory), a constant-answer baseline, or any
 OpenAI-compatible endpoint, shows a progress bar and a summary table, and can write every
@@ -30,6 +31,7 @@ from toolgym.search.cli import serve as serve_search
 from toolgym.errors import TaskValidationError
 from toolgym.llm import ChatClient
 from toolgym.runner import run
+from toolgym.sandbox import cli as sandbox_cli
 from toolgym.tasks import TaskSet
 
 
@@ -74,6 +76,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_api_subcommands(a.add_subparsers(dest="api_command", required=True))
     s = sub.add_parser("search", help="serve a retriever (BM25 or dense) over HTTP for ToolGym/SearchQA-v0")
     add_search_subcommands(s.add_subparsers(dest="search_command", required=True))
+    sandbox_cli.add_parser(sub)
     return p
 
 
@@ -149,6 +152,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return serve_api(args)
     if args.command == "search":
         return serve_search(args)
+    if args.command == "sandbox":
+        return sandbox_cli.run(args)
     return cmd_run(args, console)
 
 

@@ -1,27 +1,44 @@
 """Sandboxes: where model-written code runs (see ``base`` for the contract).
 
-``make_sandbox("local")`` gives a :class:`LocalSandbox` (rlimited processes forked from a shared
-fork server; not a security boundary).
+Backends: ``local`` (:class:`LocalSandbox`: rlimited processes forked from a shared fork server;
+not a security boundary) and ``docker`` (:class:`~toolgym.sandbox.docker.DockerSandbox`: one
+hardened container per sandbox, the isolation boundary; needs the ``docker`` extra and an image
+from ``toolgym sandbox build``). ``auto`` picks Docker when it is usable (:mod:`.selection`).
+:class:`SandboxPool` keeps sandboxes pre-warmed and hands them to episodes.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from toolgym.errors import SandboxError
 from toolgym.sandbox.base import Sandbox, SandboxLimits
+from toolgym.sandbox.containers import PYTHON_IMAGE
 from toolgym.sandbox.local import LocalSandbox
+from toolgym.sandbox.pool import PooledSandbox, SandboxPool
+from toolgym.sandbox.selection import KINDS, SandboxSource, resolve_kind, sandbox_source
 
-__all__ = ["LocalSandbox", "Sandbox", "SandboxLimits", "make_sandbox"]
+__all__ = [
+    "KINDS",
+    "LocalSandbox",
+    "PooledSandbox",
+    "Sandbox",
+    "SandboxLimits",
+    "SandboxPool",
+    "SandboxSource",
+    "make_sandbox",
+    "resolve_kind",
+    "sandbox_source",
+]
 
-_BACKENDS: dict[str, type[Sandbox]] = {"local": LocalSandbox}
 
+def make_sandbox(kind: str | None = None, **kwargs: Any) -> Sandbox:
+    """Build a sandbox of backend ``kind`` ("local", "docker", "auto"; None: ``$TOOLGYM_SANDBOX``
+    or "local"); ``kwargs`` go to the backend's constructor (``limits``, and for Docker ``image``
+    and ``network``)."""
+    if resolve_kind(kind, kwargs.get("image", PYTHON_IMAGE)) == "docker":
+        from toolgym.sandbox.docker import DockerSandbox
 
-def make_sandbox(kind: str = "local", **kwargs: Any) -> Sandbox:
-    """Build a sandbox of backend ``kind``; ``kwargs`` go to the backend's constructor."""
-    try:
-        backend = _BACKENDS[kind]
-    except KeyError:
-        known = ", ".join(sorted(_BACKENDS))
-        raise SandboxError(f"unknown sandbox kind {kind!r}; known kinds: {known}") from None
-    return backend(**kwargs)
+        return DockerSandbox(**kwargs)
+    for docker_only in ("image", "network"):  # "auto" may land here with Docker options
+        kwargs.pop(docker_only, None)
+    return LocalSandbox(**kwargs)

@@ -46,7 +46,7 @@ from typing import Any
 
 from toolgym.errors import SandboxError, SandboxStartError
 from toolgym.sandbox import protocol
-from toolgym.sandbox.base import Sandbox, SandboxLimits
+from toolgym.sandbox.base import CRASH_MESSAGE, TIMEOUT_MESSAGE, Sandbox, SandboxLimits
 from toolgym.types import ExecResult
 
 _WORKER = Path(__file__).with_name("worker.py")
@@ -57,18 +57,6 @@ _REQUEST_TIMEOUT_S = 10.0
 _KILL_WAIT_S = 2.0
 _UID_RANGE = 4096
 _LOCK_DIR = Path(tempfile.gettempdir()) / "toolgym-sandbox-uids"
-
-_TIMEOUT_MESSAGE = (
-    "Execution timed out after {timeout:g} s and was stopped. The Python interpreter was "
-    "restarted: variables, imports and background processes are gone (files in the working "
-    "directory were kept)."
-)
-_CRASH_MESSAGE = (
-    "The Python interpreter died while running this code (killed by a signal, a segmentation "
-    "fault or os._exit). It will be restarted on the next call: variables, imports and "
-    "background processes are gone (files in the working directory were kept)."
-)
-
 
 class _Zygote:
     """One fork-server process and its control socket. Requests are serialized by a lock; a
@@ -298,11 +286,11 @@ class _Session:
             except protocol.FrameTimeout:
                 self._stop_interpreter()
                 self._start_interpreter()
-                message = _TIMEOUT_MESSAGE.format(timeout=timeout)
+                message = TIMEOUT_MESSAGE.format(timeout=timeout)
                 return ExecResult(stderr=message, error_kind="timeout", duration_s=time.monotonic() - started)
             except (OSError, protocol.ProtocolError):
                 self._stop_interpreter()
-                return ExecResult(stderr=_CRASH_MESSAGE, error_kind="crashed", duration_s=time.monotonic() - started)
+                return ExecResult(stderr=CRASH_MESSAGE, error_kind="crashed", duration_s=time.monotonic() - started)
         return ExecResult(
             stdout=reply.get("stdout", ""),
             stderr=reply.get("stderr", ""),

@@ -27,6 +27,8 @@ MAX_FRAME_BYTES = 256 * 1024**2
 #: without blocking, so a peer that stops reading cannot hold us past the deadline.
 _DEADLINE_CHUNK = 4096
 _HEADER = struct.Struct(">I")
+#: Bytes in a frame header.
+HEADER_BYTES = _HEADER.size
 
 
 class HasFileno(Protocol):
@@ -94,17 +96,28 @@ def send_frame(fd: FdLike, message: dict[str, Any], deadline: float | None = Non
         view = view[written:]
 
 
-def recv_frame(fd: FdLike, deadline: float | None = None) -> dict[str, Any]:
+def recv_frame(fd: FdLike, deadline: float | None = None, max_bytes: int = MAX_FRAME_BYTES) -> dict[str, Any]:
     """Read one frame from ``fd`` and return its JSON object.
 
     Raises :class:`ConnectionClosed` on end of file (also mid-frame), :class:`FrameTimeout` past
-    ``deadline`` and :class:`ProtocolError` for an oversized or malformed frame.
+    ``deadline`` and :class:`ProtocolError` for a malformed frame or one over ``max_bytes``.
     """
     fileno = _fileno(fd)
     (length,) = _HEADER.unpack(_read_exact(fileno, _HEADER.size, deadline, "header"))
-    if length > MAX_FRAME_BYTES:
-        raise ProtocolError(f"peer announced a {length}-byte frame, over the {MAX_FRAME_BYTES}-byte limit")
+    check_length(length, max_bytes)
     return decode_payload(_read_exact(fileno, length, deadline, "payload"))
+
+
+def frame_length(header: bytes) -> int:
+    """The payload length a frame header announces."""
+    return _HEADER.unpack_from(header)[0]
+
+
+def check_length(length: int, max_bytes: int = MAX_FRAME_BYTES) -> None:
+    """Refuse a frame announcing more than ``max_bytes`` (and never more than MAX_FRAME_BYTES)."""
+    limit = min(max_bytes, MAX_FRAME_BYTES)
+    if length > limit:
+        raise ProtocolError(f"peer announced a {length}-byte frame, over the {limit}-byte limit")
 
 
 def _read_exact(fileno: int, size: int, deadline: float | None, what: str) -> bytes:

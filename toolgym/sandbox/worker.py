@@ -19,7 +19,8 @@ so the Docker backend can copy it with ``protocol.py`` into a container and run 
     else (the uid was leased again).
 
 ``--stdio [--spec JSON]``
-    Become one sandboxed interpreter serving exec requests on stdin/stdout (for containers).
+    Become one sandboxed interpreter serving exec requests on stdin/stdout. (Containers run
+    ``supervisor.py`` instead, which forks interpreters from this module's :class:`ExecServer`.)
 
 The exec server speaks :mod:`protocol` frames: it first sends ``{"op": "ready", "pid": N}`` (or
 ``{"op": "error", "error": ...}`` when setup failed), then answers ``{"op": "exec", "code": ...,
@@ -171,6 +172,13 @@ class ExecServer:
                 reply = {"op": "error", "error": f"unknown op {op!r}"}
             protocol.send_frame(self._wfd, reply)
 
+    def warm_up(self) -> None:
+        """Run one empty cell. A freshly forked interpreter pays copy-on-write page faults the
+        first time it runs the exec path (milliseconds); a server forked ahead of use pays them
+        here, before it says it is ready, instead of in the episode's first call."""
+        self._exec({"code": "pass", "max_output": 0, "timeout": 10.0})
+        self._cells = 0
+
     def _detach(self) -> None:
         """In a child that user code forked: let go of the channel so only the server answers,
         and so the host sees end-of-file when the server dies even while such children live."""
@@ -292,12 +300,13 @@ def prepare_interpreter(spec: dict[str, Any]) -> tuple[int, int]:
         sys.path[0] = workdir  # as for a script run from the work dir
         if "tempfile" in sys.modules:  # a preloaded module may have cached the old TMPDIR
             sys.modules["tempfile"].tempdir = None
+    _reseed_inherited_rngs()
     uid = spec.get("uid")
     _apply_rlimits(spec, own_uid=uid is not None)
     if uid is not None:
         keep_read = bool(spec.get("keep_read_search"))
         if keep_read:
-            _prctl(_PR_SET_KEEPCAPS, 1)
+            prctl(_PR_SET_KEEPCAPS, 1)
         os.setgroups([])
         os.setgid(uid)
         os.setuid(uid)
@@ -307,8 +316,17 @@ def prepare_interpreter(spec: dict[str, Any]) -> tuple[int, int]:
             os.kill(-1, signal.SIGKILL)  # every process of this uid but us
         except ProcessLookupError:
             pass
-    _prctl(_PR_SET_NO_NEW_PRIVS, 1)  # setuid binaries cannot regain privileges
+    prctl(_PR_SET_NO_NEW_PRIVS, 1)  # setuid binaries cannot regain privileges
     return captured[0], captured[1]
+
+
+def _reseed_inherited_rngs() -> None:
+    """Give a forked interpreter its own random state. ``random`` reseeds itself after a fork;
+    numpy's global generator does not, so every interpreter forked from a server that imported
+    ``numpy.random`` would draw the same numbers, episode after episode."""
+    numpy_random = sys.modules.get("numpy.random")
+    if numpy_random is not None:
+        numpy_random.seed()
 
 
 def _apply_rlimits(spec: dict[str, Any], own_uid: bool) -> None:
@@ -347,7 +365,8 @@ def _count_tasks(uid: int) -> int:
     return count
 
 
-def _prctl(option: int, arg2: int, arg3: int = 0) -> None:
+def prctl(option: int, arg2: int, arg3: int = 0) -> None:
+    """Call prctl(2) through libc (the stdlib has no binding); raise OSError on failure."""
     libc = ctypes.CDLL(None, use_errno=True)
     if libc.prctl(option, arg2, arg3, 0, 0) != 0:
         raise OSError(ctypes.get_errno(), f"prctl({option}) failed")
@@ -376,7 +395,7 @@ def _retain_read_search() -> None:
     libc = ctypes.CDLL(None, use_errno=True)
     if libc.capset(ctypes.byref(header), data) != 0:
         raise OSError(ctypes.get_errno(), "capset(CAP_DAC_READ_SEARCH) failed")
-    _prctl(_PR_CAP_AMBIENT, _PR_CAP_AMBIENT_RAISE, _CAP_DAC_READ_SEARCH)
+    prctl(_PR_CAP_AMBIENT, _PR_CAP_AMBIENT_RAISE, _CAP_DAC_READ_SEARCH)
 
 
 class Zygote:
@@ -390,7 +409,7 @@ class Zygote:
     def serve(self, preloaded: list[str]) -> None:
         signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # the kernel reaps our children: no zombies
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # our lifetime is the control socket's
-        _prctl(_PR_SET_CHILD_SUBREAPER, 1)  # orphans of sandboxes come back here to be reaped
+        prctl(_PR_SET_CHILD_SUBREAPER, 1)  # orphans of sandboxes come back here to be reaped
         gc.freeze()  # keep the preloaded heap out of the collector: fewer copy-on-write pages
         self._ctrl.send(protocol.encode_frame({"op": "ready", "pid": os.getpid(), "preloaded": preloaded}))
         while True:
@@ -510,7 +529,7 @@ def _try_flock(fd: int) -> bool:
     return True
 
 
-def _preload(names: list[str]) -> list[str]:
+def preload_modules(names: list[str]) -> list[str]:
     """Import ``names`` where installed; return those imported.
 
     BLAS/OpenMP pools are pinned to one thread first: forking a process whose pool threads are
@@ -536,7 +555,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--preload", default="numpy,sympy", help="comma-separated modules to pre-import")
     parser.add_argument("--spec", default="{}", help="JSON interpreter spec for --stdio")
     args = parser.parse_args(argv)
-    preloaded = _preload([name for name in args.preload.split(",") if name])
+    preloaded = preload_modules([name for name in args.preload.split(",") if name])
     if args.zygote is not None:
         Zygote(args.zygote).serve(preloaded)
         return

@@ -1,7 +1,10 @@
 """The ``python`` tool: a stateful interpreter per episode, running in a sandbox.
 
 Variables persist across calls within an episode and never across episodes: the env's ``reset``
-wipes the interpreter whenever the previous episode used it. Policy faults (exceptions, timeouts,
+wipes the interpreter whenever the previous episode used it (a sandbox that cannot be wiped is
+dropped, and the next call gets a fresh one). The sandbox comes from a factory, called on first
+use: a backend's constructor, or a :class:`~toolgym.sandbox.SandboxSource` that leases pooled
+Docker sandboxes (closing the tool gives the lease back). Policy faults (exceptions, timeouts,
 memory errors) become error observations; a dead sandbox becomes an ``infra`` result so trainers
 can drop the sample.
 """
@@ -62,13 +65,25 @@ class PythonTool(Tool):
 
     def reset(self) -> None:
         if self._used and self._sandbox is not None:
-            self._sandbox.reset()
+            try:
+                self._sandbox.reset()
+            except SandboxError:
+                self._drop_sandbox()  # the next call gets a fresh one, or reports ``infra``
         self._used = False
 
     def close(self) -> None:
         if self._sandbox is not None:
             self._sandbox.close()
             self._sandbox = None
+
+    def _drop_sandbox(self) -> None:
+        """Let go of a sandbox that could not be wiped, so env.reset() never fails because of it."""
+        sandbox, self._sandbox = self._sandbox, None
+        try:
+            if sandbox is not None:
+                sandbox.close()
+        except SandboxError:
+            pass  # broken already; its own finalizer and the reaper clean up what is left
 
 
 def render_exec(result: ExecResult, timeout_s: float) -> str:

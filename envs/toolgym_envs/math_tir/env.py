@@ -16,7 +16,7 @@ from toolgym.parsers import ToolCallParser
 from toolgym.rewards.base import Component, Rubric
 from toolgym.rewards.format import FormatReward
 from toolgym.rewards.math import MathAnswerReward
-from toolgym.sandbox import SandboxLimits, make_sandbox
+from toolgym.sandbox import SandboxLimits, SandboxPool, sandbox_source
 from toolgym.tasks import Task, TaskSet
 from toolgym.tools.python import PythonTool
 from toolgym.types import Trajectory
@@ -48,7 +48,12 @@ def tool_call_count(task: Task, trajectory: Trajectory) -> float:
 
 
 class MathTIREnv(ToolEnv):
-    """Math word problems + a ``python`` tool + an exact-answer reward."""
+    """Math word problems + a ``python`` tool + an exact-answer reward.
+
+    ``sandbox`` picks where the tool's code runs: ``"local"``, ``"docker"``, ``"auto"``, a
+    :class:`SandboxPool`, or None for ``$TOOLGYM_SANDBOX`` (else ``"local"``); see
+    :mod:`toolgym.sandbox.selection`.
+    """
 
     def __init__(
         self,
@@ -57,7 +62,7 @@ class MathTIREnv(ToolEnv):
         source: str = "curated",
         generator_seed: int = 0,
         tasks: TaskSet | Sequence[Task] | None = None,
-        sandbox: str = "local",
+        sandbox: str | SandboxPool | None = None,
         python_timeout_s: float = 10.0,
         parser: str | ToolCallParser = "hermes",
         max_turns: int = 8,
@@ -66,8 +71,7 @@ class MathTIREnv(ToolEnv):
         format_weight: float = 0.0,
         render_mode: str | None = None,
     ) -> None:
-        limits = SandboxLimits(timeout_s=python_timeout_s)
-        python = PythonTool(lambda: make_sandbox(sandbox, limits=limits), timeout_s=python_timeout_s)
+        task_set = tasks if tasks is not None else math_tasks(split, source, generator_seed)
         rubric = Rubric(
             [
                 Component("correct", MathAnswerReward(), 1.0),
@@ -75,14 +79,27 @@ class MathTIREnv(ToolEnv):
                 Component("tool_calls", tool_call_count, 0.0),
             ]
         )
-        super().__init__(
-            tasks if tasks is not None else math_tasks(split, source, generator_seed),
-            [python],
-            parser=parser,
-            rubric=rubric,
-            preamble=PREAMBLE,
-            max_turns=max_turns,
-            max_tool_calls=max_tool_calls,
-            max_observation_chars=max_observation_chars,
-            render_mode=render_mode,
-        )
+        # sandbox=None: $TOOLGYM_SANDBOX, else "local" (the embedded default, usable without
+        # Docker). "docker" joins this process's shared, pre-warmed container pool.
+        self._sandboxes = sandbox_source(sandbox, SandboxLimits(timeout_s=python_timeout_s))
+        try:
+            super().__init__(
+                task_set,
+                [PythonTool(self._sandboxes, timeout_s=python_timeout_s)],
+                parser=parser,
+                rubric=rubric,
+                preamble=PREAMBLE,
+                max_turns=max_turns,
+                max_tool_calls=max_tool_calls,
+                max_observation_chars=max_observation_chars,
+                render_mode=render_mode,
+            )
+        except BaseException:
+            self._sandboxes.close()
+            raise
+
+    def close(self) -> None:
+        try:
+            super().close()
+        finally:
+            self._sandboxes.close()  # leaves the shared Docker pool (the last env closes it)
