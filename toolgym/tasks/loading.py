@@ -25,6 +25,15 @@ def read_jsonl(path: str | Path) -> Iterator[dict]:
                 raise TaskValidationError(f"{path}:{lineno}: invalid JSON: {exc.msg}") from None
 
 
+def write_jsonl(records: Iterable[dict], path: str | Path) -> None:
+    """Write task records one JSON object per line, keys sorted, so generated files diff cleanly."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding="utf-8") as fh:
+        for record in records:
+            fh.write(json.dumps(record, ensure_ascii=False, sort_keys=True) + "\n")
+
+
 class TaskSet(Sequence[Task]):
     """An ordered, id-indexed collection of validated tasks."""
 

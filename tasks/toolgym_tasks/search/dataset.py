@@ -12,7 +12,6 @@ Splits are stratified by path template: positions 2, 5 and 8 modulo 10 go to ``t
 
 from __future__ import annotations
 
-import json
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -94,12 +93,6 @@ def generate_records(seed: int = DEFAULT_SEED, per_template: int = PER_TEMPLATE)
         records.append(to_record(q, pos, seed))
     return records
 
-
-def write_records(records: list[dict[str, Any]], path: Path = DATA_FILE) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("w", encoding="utf-8") as fh:
-        for r in records:
-            fh.write(json.dumps(r, ensure_ascii=False, sort_keys=True) + "\n")
 
 
 @lru_cache(maxsize=1)

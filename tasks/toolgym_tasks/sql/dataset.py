@@ -12,7 +12,6 @@ modulo 10 go to ``test`` and the rest to ``train``.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import random
 from decimal import Decimal
 from functools import lru_cache
@@ -95,12 +94,6 @@ def generate_records(seed: int = DEFAULT_SEED) -> list[dict[str, Any]]:
             engine.close()
     return records
 
-
-def write_records(records: list[dict[str, Any]], path: Path = DATA_FILE) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("w", encoding="utf-8") as fh:
-        for r in records:
-            fh.write(json.dumps(r, ensure_ascii=False, sort_keys=True) + "\n")
 
 
 @lru_cache(maxsize=1)

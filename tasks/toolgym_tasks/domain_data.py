@@ -1,0 +1,32 @@
+"""Loaders for a simulated-API domain's shipped data: ``data/db.json`` and ``data/tasks.jsonl``."""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from importlib import resources
+from typing import Any, Callable
+
+from toolgym.tasks import TaskSet
+
+Rows = dict[str, list[dict[str, Any]]]
+
+
+def domain_loaders(package: str) -> tuple[Callable[[], Rows], Callable[[], TaskSet]]:
+    """``(load_db, load_tasks)`` for the domain data package ``package``, each cached per process.
+
+    ``load_db()`` gives the initial database rows, table name -> rows (treat as read-only);
+    ``load_tasks()`` every task (train and test), validated against the task schema.
+    """
+    data = resources.files(package).joinpath("data")
+
+    @lru_cache(maxsize=1)
+    def load_db() -> Rows:
+        return json.loads(data.joinpath("db.json").read_text("utf-8"))
+
+    @lru_cache(maxsize=1)
+    def load_tasks() -> TaskSet:
+        lines = data.joinpath("tasks.jsonl").read_text("utf-8").splitlines()
+        return TaskSet.from_records(json.loads(line) for line in lines if line.strip())
+
+    return load_db, load_tasks
