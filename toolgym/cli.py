@@ -3,7 +3,7 @@
 ``toolgym list`` prints every env id with its description; ``toolgym validate FILE...`` checks task
 files against the task JSON Schema; ``toolgym api serve`` serves a simulated-API domain over HTTP and
 ``toolgym search serve`` a retriever; ``toolgym sandbox build|gc`` builds the Docker sandbox images
-and removes leftover sandbox containers.
+and removes leftover sandbox containers; ``toolgym train grpo`` runs the reference GRPO trainer.
 ``toolgym run ENV_ID`` plays episodes
 with the reference agent (the task's reference trajectory), a constant-answer baseline, or any
 OpenAI-compatible endpoint, shows a progress bar and a summary table, and can write every
@@ -77,6 +77,8 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("search", help="serve a retriever (BM25 or dense) over HTTP for ToolGym/SearchQA-v0")
     add_search_subcommands(s.add_subparsers(dest="search_command", required=True))
     sandbox_cli.add_parser(sub)
+    t = sub.add_parser("train", help="train a policy: toolgym train grpo --help", add_help=False)
+    t.add_argument("train_args", nargs=argparse.REMAINDER, help="arguments of toolgym.train.cli")
     return p
 
 
@@ -154,6 +156,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return serve_search(args)
     if args.command == "sandbox":
         return sandbox_cli.run(args)
+    if args.command == "train":
+        from toolgym.train.cli import main as train_main  # torch loads only when training
+
+        return train_main(args.train_args)
     return cmd_run(args, console)
 
 

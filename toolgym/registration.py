@@ -5,7 +5,8 @@ Gymnasium 1.x does not auto-load plugins, so ``import toolgym`` calls :func:`reg
 Gymnasium's passive checker and order-enforcing wrappers: ``ToolEnv`` enforces reset-before-step
 itself and is checked by ``check_env`` in the test suite, so ``gym.make`` hands back the env
 itself with no per-step wrapper cost. Pass ``disable_env_checker=False`` to ``gym.make`` to add the
-passive checker.
+passive checker. Every env also accepts ``tokenizer=`` (and ``token_family``, ``token_budget``,
+``check_drift``), which returns it wrapped in token mode (:class:`toolgym.tokens.TokenEnv`).
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import gymnasium as gym
+
+from toolgym.tokens.factory import token_mode_entry_point
 
 NAMESPACE = "ToolGym"
 
@@ -66,7 +69,7 @@ def register_envs() -> None:
             continue
         gym.register(
             id=info.id,
-            entry_point=info.entry_point,
+            entry_point=token_mode_entry_point(info.entry_point),
             kwargs=dict(info.kwargs),
             order_enforce=False,
             disable_env_checker=True,
