@@ -13,7 +13,6 @@ trajectory as JSONL.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections import Counter
 from typing import Any, Sequence
@@ -28,22 +27,12 @@ from toolgym.apis.cli import add_subcommands as add_api_subcommands
 from toolgym.apis.cli import serve as serve_api
 from toolgym.search.cli import add_subcommands as add_search_subcommands
 from toolgym.search.cli import serve as serve_search
+from toolgym.cli_args import key_value
 from toolgym.errors import TaskValidationError
 from toolgym.llm import ChatClient
 from toolgym.runner import run
 from toolgym.sandbox import cli as sandbox_cli
 from toolgym.tasks import TaskSet
-
-
-def _parse_env_arg(text: str) -> tuple[str, Any]:
-    """``key=value`` with a JSON value when it parses as JSON, else the raw string."""
-    key, sep, value = text.partition("=")
-    if not sep or not key:
-        raise argparse.ArgumentTypeError(f"expected KEY=VALUE, got {text!r}")
-    try:
-        return key, json.loads(value)
-    except json.JSONDecodeError:
-        return key, value
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -60,7 +49,7 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--seed", type=int, default=0)
     r.add_argument("--split", default="test", help="task split to evaluate on (default: test)")
     r.add_argument("--output", help="write one JSON trajectory per line to this file")
-    r.add_argument("--env-arg", action="append", default=[], type=_parse_env_arg, metavar="KEY=VALUE",
+    r.add_argument("--env-arg", action="append", default=[], type=key_value, metavar="KEY=VALUE",
                    help="extra keyword for gym.make (JSON values), repeatable")
     r.add_argument("--base-url", default="http://127.0.0.1:8000/v1", help="OpenAI-compatible base URL")
     r.add_argument("--model", help="model name for --agent openai")

@@ -76,6 +76,16 @@ class ToolResult:
     def is_infra(self) -> bool:
         return self.error_kind == "infra"
 
+    @classmethod
+    def unavailable(cls, service: str, exc: BaseException) -> "ToolResult":
+        """A failure of the service behind a tool (ours, not the policy's): an ``infra`` result."""
+        return cls(
+            ok=False,
+            content=f"Error: the {service} is unavailable; please retry.",
+            error_kind="infra",
+            metadata={"exception": str(exc)},
+        )
+
 
 @dataclass
 class TurnRecord:

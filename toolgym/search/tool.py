@@ -59,12 +59,7 @@ class SearchTool(Tool):
         try:
             hits = self.retriever.search(arguments["query"], self.k)
         except EndpointError as exc:
-            return ToolResult(
-                ok=False,
-                content="Error: the search service is unavailable; please retry.",
-                error_kind="infra",
-                metadata={"exception": str(exc)},
-            )
+            return ToolResult.unavailable("search service", exc)
         return ToolResult(
             ok=True,
             content=render_hits(hits, self.max_passage_chars),

@@ -73,12 +73,7 @@ class SQLTool(Tool):
         except QueryFailed as exc:
             return ToolResult(ok=False, content=f"Error: {exc}", error_kind="exception")
         except DatabaseUnavailable as exc:
-            return ToolResult(
-                ok=False,
-                content="Error: the database is unavailable; please retry.",
-                error_kind="infra",
-                metadata={"exception": str(exc)},
-            )
+            return ToolResult.unavailable("database", exc)
         return ToolResult(
             ok=True,
             content=render_table(result, max_cell_chars=self.max_cell_chars),

@@ -9,7 +9,6 @@ point (``toolgym.train.toy:AddToolEnv``).
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -19,6 +18,7 @@ import torch
 from gymnasium.envs.registration import load_env_creator
 
 import toolgym  # noqa: F401  (registers the ToolGym/* ids)
+from toolgym.cli_args import key_value
 from toolgym.env import ToolEnv
 from toolgym.tokens.budget import TokenBudget
 from toolgym.train.config import GRPOConfig, SFTConfig
@@ -28,23 +28,13 @@ from toolgym.train.tiny import build_tiny_policy, env_corpus
 from toolgym.train.vllm_generator import VLLMGenerator, vllm_available
 
 
-def _key_value(text: str) -> tuple[str, Any]:
-    key, sep, value = text.partition("=")
-    if not sep or not key:
-        raise argparse.ArgumentTypeError(f"expected KEY=VALUE, got {text!r}")
-    try:
-        return key, json.loads(value)
-    except json.JSONDecodeError:
-        return key, value
-
-
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="toolgym train", description="Train a policy on ToolGym envs.")
     sub = p.add_subparsers(dest="algorithm", required=True)
     g = sub.add_parser("grpo", help="GRPO over the token stream, optionally after an SFT warm start")
     g.add_argument("--model", required=True, help="HF model id or path, or 'tiny' (built locally, CPU-sized)")
     g.add_argument("--env", required=True, help="registered env id or 'module:Class' entry point")
-    g.add_argument("--env-arg", action="append", default=[], type=_key_value, metavar="KEY=VALUE",
+    g.add_argument("--env-arg", action="append", default=[], type=key_value, metavar="KEY=VALUE",
                    help="keyword for the env constructor (JSON values), repeatable")
     g.add_argument("--output", default="runs/grpo", help="output directory (metrics.jsonl, checkpoints, plot)")
     g.add_argument("--steps", type=int, default=100)

@@ -23,6 +23,7 @@ from typing import Any, Callable
 
 from toolgym.apis.authoring import TaskBuilder, stratified_test_set
 from toolgym.apis.common import money
+from toolgym_tasks.domain_data import write_domain_data
 
 ENV = "retail"
 SEED = 0
@@ -454,10 +455,7 @@ def build_tasks(db: dict[str, list[dict[str, Any]]], seed: int = SEED) -> list[d
 def write(seed: int = SEED, out: Path = DATA_DIR) -> None:
     """Regenerate ``data/db.json`` and ``data/tasks.jsonl``."""
     db = build_db(seed)
-    out.mkdir(parents=True, exist_ok=True)
-    (out / "db.json").write_text(json.dumps(db, ensure_ascii=False, indent=0) + "\n", "utf-8")
-    tasks = build_tasks(db, seed)
-    (out / "tasks.jsonl").write_text("".join(json.dumps(t, ensure_ascii=False) + "\n" for t in tasks), "utf-8")
+    write_domain_data(out, db, build_tasks(db, seed))
 
 
 if __name__ == "__main__":
