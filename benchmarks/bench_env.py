@@ -38,7 +38,7 @@ def main(argv: list[str] | None = None) -> dict[str, float]:
     ap.add_argument("--n", type=int, default=20_000, help="pairs per repeat")
     ap.add_argument("--repeats", type=int, default=5)
     args = ap.parse_args(argv)
-    env = gym.make("ToolGym/MathTIR-v0", split="test")
+    env = gym.make("ToolGym/MathTIR-v1", split="test")
     env.reset(seed=0)
     answers = [f"<answer>{t.answer}</answer>" for t in env.unwrapped.tasks]
     env_rates, noop_rates = [], []

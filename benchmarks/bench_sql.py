@@ -1,11 +1,13 @@
 """SQL tool latency: p50 of a point query and of a 3-way join on the generated ``retail`` database.
 
-Three layers are timed on the same queries, in the same run:
+Four layers are timed on the same queries, in the same run:
 
 * ``raw``: a bare DuckDB cursor (``execute`` + ``fetchmany``), the baseline;
-* ``tool``: the ``sql`` tool (argument validation, the lexical guard, DuckDB's statement check,
-  the timeout timer, execution and table rendering);
-* ``env step``: one ``ToolGym/Text2SQL-v0`` step carrying the query (parsing, tool, observation).
+* ``in-proc``: the connection code the engine worker runs (DuckDB's statement check, the watchdog,
+  execution, fetch), called in this process: what a query cost before engines moved to a worker;
+* ``tool``: the ``sql`` tool (argument validation, the lexical guard, then the query in the engine's
+  worker process: a pickle and pipe round trip each way, and table rendering);
+* ``env step``: one ``ToolGym/Text2SQL-v1`` step carrying the query (parsing, tool, observation).
 
 Ratios are against ``raw``. Prints medians (p50) and p90 in milliseconds.
 """
@@ -19,7 +21,8 @@ from typing import Callable
 
 import duckdb
 
-from toolgym.sql.engine import DUCKDB_CONFIG, DuckDBEngine
+from toolgym.sql.engine import DEFAULT_MEMORY_LIMIT_MB, DUCKDB_CONFIG, DuckDBEngine
+from toolgym.sql.local import LocalDuckDB
 from toolgym.sql.tool import SQLTool
 from toolgym_envs.sql import Text2SQLEnv
 from toolgym_tasks.sql import database_path
@@ -55,7 +58,9 @@ def main(argv: list[str] | None = None) -> dict[str, float]:
     ap.add_argument("--n", type=int, default=300, help="timed calls per layer and query")
     args = ap.parse_args(argv)
     path = str(database_path("retail"))
-    raw = duckdb.connect(path, read_only=True, config=dict(DUCKDB_CONFIG))  # same settings as the tool
+    config = {**DUCKDB_CONFIG, "memory_limit": f"{DEFAULT_MEMORY_LIMIT_MB}MB"}  # same settings as the tool
+    raw = duckdb.connect(path, read_only=True, config=config)
+    local = LocalDuckDB(path, DEFAULT_MEMORY_LIMIT_MB)
     tool = SQLTool(DuckDBEngine(path), max_rows=20)
     env = Text2SQLEnv(split="all")
     task = next(t for t in env.tasks if t.metadata["db"] == "retail")
@@ -74,6 +79,7 @@ def main(argv: list[str] | None = None) -> dict[str, float]:
     for name, sql in QUERIES.items():
         layers = {
             "raw": lambda sql=sql: raw.execute(sql).fetchmany(21),
+            "in-proc": lambda sql=sql: local.run(sql, 20, 5.0),
             "tool": lambda sql=sql: tool({"query": sql}),
             "env step": lambda sql=sql: env_step(sql),
         }

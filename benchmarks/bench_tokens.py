@@ -102,7 +102,7 @@ def main(argv: list[str] | None = None) -> dict[str, dict[str, float]]:
     args = ap.parse_args(argv)
     envs: dict[str, Callable[[], ToolEnv]] = {"toy add (in-process tool)": AddToolEnv}
     if not args.skip_math:
-        envs["ToolGym/MathTIR-v0 (python sandbox)"] = lambda: gym.make("ToolGym/MathTIR-v0", split="test").unwrapped
+        envs["ToolGym/MathTIR-v1 (python sandbox)"] = lambda: gym.make("ToolGym/MathTIR-v1", split="test").unwrapped
     results = {}
     for name, make in envs.items():
         res = bench(name, make, args.episodes, args.repeats)

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Set up Docker for ToolGym's sandbox tests on a CI machine (as root), idempotently:
-#   1. install the Docker engine and debootstrap with apt, unless both are there;
+#   1. install the Docker engine and debootstrap with apt, unless both are there (and Debian's
+#      chromium, for the trajectory-viewer browser tests, unless it is there);
 #   2. start dockerd in the background (no bridge: containers use --network none) unless an
 #      engine answers already, and wait until `docker info` answers;
 #   3. make the offline base image (debootstrap bookworm + python3, numpy, sympy; docker import)
@@ -28,6 +29,14 @@ if ! command -v dockerd >/dev/null || ! command -v debootstrap >/dev/null; then
   export DEBIAN_FRONTEND=noninteractive
   apt-get update >"$LOGDIR/apt.log" 2>&1
   apt-get install -y docker.io debootstrap >>"$LOGDIR/apt.log" 2>&1 || { tail -n 30 "$LOGDIR/apt.log"; exit 1; }
+fi
+
+# Debian's chromium: the headless browser of the `toolgym view` report tests (tests/viewer/).
+if ! command -v chromium >/dev/null; then
+  log "installing chromium (log: $LOGDIR/apt.log)"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update >>"$LOGDIR/apt.log" 2>&1
+  apt-get install -y chromium >>"$LOGDIR/apt.log" 2>&1 || { tail -n 30 "$LOGDIR/apt.log"; exit 1; }
 fi
 
 if ! docker info >/dev/null 2>&1; then

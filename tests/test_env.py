@@ -105,9 +105,63 @@ def test_messages_and_render(add_tasks):
     env = ToolEnv(add_tasks, [_echo], render_mode="ansi")
     env.reset(options={"task_id": "add-0"})
     env.step('<tool_call>{"name": "echo", "arguments": {"s": "hi"}}</tool_call>')
-    roles = [m["role"] for m in env.messages]
-    assert roles == ["system", "user", "assistant", "user"]
+    msgs = env.messages
+    assert [m["role"] for m in msgs] == ["system", "user", "assistant", "tool"]
+    call = msgs[2]["tool_calls"][0]
+    assert call["type"] == "function" and call["function"] == {"name": "echo", "arguments": '{"s": "hi"}'}
+    assert msgs[3] == {"role": "tool", "tool_call_id": call["id"], "name": "echo", "content": "hi"}
     assert "[assistant]" in env.render()
+    msgs[2]["tool_calls"][0]["function"]["name"] = "changed"  # copies: the record stays as it was
+    assert env.messages[2]["tool_calls"][0]["function"]["name"] == "echo"
+
+
+def test_feedback_and_nameless_calls_are_user_messages(add_tasks):
+    env = ToolEnv(add_tasks, [_echo])
+    env.reset(options={"task_id": "add-0"})
+    env.step("just thinking")
+    env.step('<tool_call>{oops</tool_call><tool_call>{"name": "echo", "arguments": {"s": "x"}}</tool_call>')
+    roles = [m["role"] for m in env.messages]
+    assert roles == ["system", "user", "assistant", "user", "assistant", "tool", "user"]
+    assert "No tool call" in env.messages[3]["content"] and "invalid JSON" in env.messages[6]["content"]
+    assert env.trajectory.turns[1].observation_messages == env.messages[5:]
+
+
+def test_structured_calls_run_without_text_parsing(add_tasks):
+    from tests.conftest import exact
+    from toolgym.rewards.base import Component, Rubric
+
+    env = ToolEnv(add_tasks, [_echo], rubric=Rubric([Component("correct", exact, 1.0)]))
+    env.reset(options={"task_id": "add-0"})
+    msg = {"role": "assistant", "content": "let me check",
+           "tool_calls": [{"id": "c9", "type": "function", "function": {"name": "echo", "arguments": '{"s": "a"}'}},
+                          {"id": "c10", "type": "function", "function": {"name": "echo", "arguments": "{bad"}}]}
+    obs, r, term, trunc, info = env.step(msg)
+    assert [c["id"] for c in info["tool_calls"]] == ["c9", "c10"]
+    assert info["tool_calls"][0]["ok"] and info["tool_calls"][1]["error_kind"] == "malformed_call"
+    assert info["error"] == "tool_error" and not info["format_ok"]
+    assert [m.get("tool_call_id") for m in env.messages[3:]] == ["c9", "c10"]
+    # Hermes text in the content still works beside structured calls; an answer in content ends it.
+    _, r, term, _, info = env.step({"content": "<answer>%s</answer>" % env.task.answer})
+    assert term and r == 1.0 and info["end_reason"] == "answer"
+
+
+def test_unusable_assistant_messages_are_format_errors(add_env):
+    for bad in ({"role": "user", "content": "hi"}, {"content": 5}, {"tool_calls": "x"}, {"tool_calls": [7]}):
+        add_env.reset(seed=0)
+        obs, r, term, trunc, info = add_env.step(bad)
+        assert not info["format_ok"] and not term and r == 0.0 and info["error"] in (None, "tool_error")
+
+
+def test_scoring_failure_is_infra_not_a_crash(add_tasks):
+    from toolgym.rewards.base import Component, Rubric
+
+    def broken(task, traj):
+        raise RuntimeError("reward bug")
+
+    env = ToolEnv(add_tasks, [_echo], rubric=Rubric([Component("correct", broken, 1.0)]))
+    env.reset(seed=0)
+    _, r, term, _, info = env.step("<answer>1</answer>")
+    assert term and r == 0.0 and info["error"] == "infra_error" and "reward bug" in info["error_message"]
 
 
 @tool(name="echo")
@@ -123,3 +177,22 @@ class _Broken(Tool):  # a Tool whose run() has a bug
 
     def run(self, arguments):
         return 1 / 0
+
+
+def test_lone_surrogates_in_arguments_are_the_policys_fault(add_tasks):
+    # Attack: text no UTF-8 service can encode makes the service fail; that must not read as infra.
+    env = ToolEnv(add_tasks, [_echo])
+    env.reset(seed=0)
+    for action in (
+        '<tool_call>{"name": "echo", "arguments": {"s": "zoe\\udfff"}}</tool_call>',
+        {"tool_calls": [{"id": "a", "type": "function", "function": {"name": "echo", "arguments": '{"s": "\\ud800x"}'}}]},
+    ):
+        obs, _, _, _, info = env.step(action)
+        assert info["error"] == "tool_error" and info["tool_calls"][0]["error_kind"] == "invalid_arguments"
+    import gymnasium as gym
+
+    retail = gym.make("ToolGym/Retail-v1")
+    retail.reset(seed=0)
+    _, _, _, _, info = retail.step('<tool_call>{"name": "get_user_details", "arguments": {"user_id": "zoe\\udfff"}}</tool_call>')
+    assert info["error"] == "tool_error"
+    retail.close()

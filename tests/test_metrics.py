@@ -49,12 +49,12 @@ class FlakyAgent(ReferenceAgent):
 
 def test_run_trials_reports_pass_k(tmp_path):
     out = tmp_path / "t.jsonl"
-    good = run("ToolGym/Retail-v0", ReferenceAgent(), trials=3, episodes=4, env_kwargs={"split": "test"}, output=out)
+    good = run("ToolGym/Retail-v1", ReferenceAgent(), trials=3, episodes=4, env_kwargs={"split": "test"}, output=out)
     assert good.pass_k == {1: 1.0, 2: 1.0, 3: 1.0} and good.episodes == 12
     assert len(out.read_text().splitlines()) == 12
     assert ("pass^3", "1.0000") in good.rows()
     # 1 task x 2 trials: trial 1 succeeds, trial 2 fails -> pass^1 = 0.5, pass^2 = 0
-    flaky = run("ToolGym/Retail-v0", FlakyAgent(), trials=2, episodes=1, env_kwargs={"split": "test"})
+    flaky = run("ToolGym/Retail-v1", FlakyAgent(), trials=2, episodes=1, env_kwargs={"split": "test"})
     assert flaky.pass_k == {1: 0.5, 2: 0.0}
     with pytest.raises(ValueError):
-        run("ToolGym/Retail-v0", ReferenceAgent(), episodes=1, trials=0)
+        run("ToolGym/Retail-v1", ReferenceAgent(), episodes=1, trials=0)

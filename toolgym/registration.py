@@ -1,4 +1,5 @@
-"""The ``ToolGym/*`` env registry: ids, entry points and one-line descriptions.
+"""The env registry: every id declared in the ``toolgym.envs`` entry-point group (ToolGym's own
+families and any installed plugin, see :mod:`toolgym.families`) plus the in-tree :data:`ENVS`.
 
 Gymnasium 1.x does not auto-load plugins, so ``import toolgym`` calls :func:`register_envs`, and
 ``gym.make("toolgym:ToolGym/...")`` imports ``toolgym`` first. Envs are registered without
@@ -11,71 +12,56 @@ passive checker. Every env also accepts ``tokenizer=`` (and ``token_family``, ``
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any
-
 import gymnasium as gym
 
-from toolgym.tokens.factory import token_mode_entry_point
+from toolgym.families import EnvSpec, declared_ids, load_spec, spec_creator, specs
+from toolgym.modes import mode_entry_point
 
 NAMESPACE = "ToolGym"
 
 
-@dataclass(frozen=True)
-class EnvInfo:
-    """A registered env: id, entry point, description, default kwargs."""
-
-    id: str
-    entry_point: str
-    description: str
-    kwargs: dict[str, Any] = field(default_factory=dict)
+#: An in-tree env declaration: the same record as a plugin's :class:`~toolgym.families.EnvSpec`.
+EnvInfo = EnvSpec
 
 
-ENVS: tuple[EnvInfo, ...] = (
-    EnvInfo(
-        id="ToolGym/MathTIR-v0",
-        entry_point="toolgym_envs.math_tir:MathTIREnv",
-        description="Math problems solved with a stateful Python interpreter; exact-answer reward.",
-    ),
-    # --- SQL/search envs (issue 4) go here ---
-    EnvInfo(
-        id="ToolGym/Text2SQL-v0",
-        entry_point="toolgym_envs.sql:Text2SQLEnv",
-        description="Text-to-SQL on generated DuckDB databases with read-only exploratory queries; execution-match reward.",
-    ),
-    EnvInfo(
-        id="ToolGym/SearchQA-v0",
-        entry_point="toolgym_envs.search:SearchQAEnv",
-        description="Search-R1-style multi-hop QA over a generated fictional encyclopedia (BM25); exact-match reward.",
-    ),
-    # --- simulated-API / user envs (issue 5) go here ---
-    EnvInfo(
-        id="ToolGym/Retail-v0",
-        entry_point="toolgym_envs.retail:RetailEnv",
-        description="Retail customer service with a simulated user: 14 order/catalogue tools; τ-bench DB-hash + outputs reward.",
-    ),
-    EnvInfo(
-        id="ToolGym/Travel-v0",
-        entry_point="toolgym_envs.travel:TravelEnv",
-        description="Airline customer service with a simulated user: 13 booking tools; τ-bench DB-hash + outputs reward.",
-    ),
-)
+#: Envs declared in code rather than through the ``toolgym.envs`` entry-point group (kept so that an
+#: ``EnvInfo(id, entry_point, description)`` added here still registers). ToolGym's own families are
+#: all entry-point plugins (``pyproject.toml``, ``envs/toolgym_envs/*/spec.py``): declare new ones there.
+ENVS: tuple[EnvInfo, ...] = ()
 
 
 def register_envs() -> None:
-    """Register every ToolGym env with Gymnasium (idempotent)."""
+    """Register every env with Gymnasium (idempotent): the ``toolgym.envs`` entry points (by name,
+    without importing them) and :data:`ENVS`."""
+    for env_id in declared_ids():
+        if env_id not in gym.registry:
+            gym.register(id=env_id, entry_point=spec_creator(env_id, mode_entry_point),
+                         order_enforce=False, disable_env_checker=True)
     for info in ENVS:
         if info.id in gym.registry:
             continue
         gym.register(
             id=info.id,
-            entry_point=token_mode_entry_point(info.entry_point),
-            kwargs=dict(info.kwargs),
+            entry_point=mode_entry_point(info.entry_point),
+            kwargs=info.default_kwargs(),
             order_enforce=False,
             disable_env_checker=True,
         )
 
 
 def env_ids() -> list[str]:
-    """Every registered ``ToolGym/*`` id."""
-    return [i.id for i in ENVS]
+    """Every registered ToolGym env id (entry-point plugins, then :data:`ENVS`)."""
+    declared = declared_ids()
+    return declared + [i.id for i in ENVS if i.id not in declared]
+
+
+def all_specs() -> list[EnvSpec]:
+    """The spec of every env id (imports the plugins' spec modules, not their envs)."""
+    return specs(ENVS)
+
+
+def spec_for(env_id: str) -> EnvSpec | None:
+    """The spec registered for ``env_id``, or ``None``."""
+    if env_id in declared_ids():
+        return load_spec(env_id)
+    return next((i for i in ENVS if i.id == env_id), None)

@@ -20,7 +20,8 @@ import numpy as np
 
 from toolgym.agents.base import Agent
 from toolgym.env import ToolEnv
-from toolgym.errors import EndpointError
+from toolgym.errors import EndpointError, ToolGymError
+from toolgym.lookup import check_env_kwargs, resolve_env_id
 from toolgym.metrics import pass_k_curve
 
 
@@ -39,6 +40,8 @@ class EpisodeRecord:
     terminated: bool
     truncated: bool
     infra_error: bool = False
+    #: The env id the episode ran in (set by :func:`run`; read by ``toolgym view``).
+    env_id: str | None = None
 
     def to_json(self) -> str:
         d = dict(self.__dict__)
@@ -59,6 +62,10 @@ class RunSummary:
     wall_s: float = 0.0
     #: With several trials per task: pass^k for k = 1..trials (see :mod:`toolgym.metrics`).
     pass_k: dict[int, float] = field(default_factory=dict)
+    #: The first message of each error kind (why the endpoint failed, what the tool said...).
+    error_messages: dict[str, str] = field(default_factory=dict)
+    #: Why the run stopped before playing every episode (``None`` when it did not).
+    stopped: str | None = None
 
     def rows(self) -> list[tuple[str, str]]:
         errs = ", ".join(f"{k}: {v}" for k, v in sorted(self.errors.items())) or "none"
@@ -72,7 +79,57 @@ class RunSummary:
             ("errors by kind", errs),
             ("wall time", f"{self.wall_s:.1f} s"),
             *((f"pass^{k}", f"{v:.4f}") for k, v in self.pass_k.items()),
+            *((f"first {k}", _one_line(v)) for k, v in sorted(self.error_messages.items())
+              if not (self.stopped and _one_line(v) in self.stopped)),
+            *((("stopped early", self.stopped),) if self.stopped else ()),
         ]
+
+
+class RunConfigError(ToolGymError):
+    """Raised when a run cannot start: bad episode counts, or an env that cannot be made with these arguments."""
+
+
+#: A run stops after this many episodes in a row ended by an endpoint failure.
+MAX_ENDPOINT_FAILURES_IN_A_ROW = 3
+
+
+def _one_line(text: str, limit: int = 200) -> str:
+    line = " ".join(text.split())
+    return line if len(line) <= limit else line[: limit - 3] + "..."
+
+
+def _endpoint_failure(record: "EpisodeRecord") -> str | None:
+    """The message when the agent's endpoint ended this episode, else ``None``."""
+    for turn in record.turns:
+        if turn.get("action") is None and turn.get("error") == "infra_error":
+            return str(turn.get("error_message"))
+    return None
+
+
+def make_env(env_id: str, env_kwargs: dict[str, Any] | None = None) -> gym.Env[Any, Any]:
+    """``gym.make(env_id, **env_kwargs)`` with one-line errors: an unknown id or argument names the fix.
+
+    Raises :class:`~toolgym.lookup.UnknownEnvError`, :class:`~toolgym.lookup.UnknownEnvArgError`,
+    :class:`RunConfigError` (the env refused a value, such as an unknown split) or another
+    :class:`~toolgym.errors.ToolGymError` (a missing extra names its ``pip install``).
+    """
+    env_id = resolve_env_id(env_id)
+    kwargs = dict(env_kwargs or {})
+    check_env_kwargs(env_id, kwargs)
+    try:
+        return gym.make(env_id, **kwargs)
+    except ToolGymError:
+        raise
+    except ModuleNotFoundError as exc:
+        from toolgym.extras import missing_extra
+
+        missing = missing_extra(exc, purpose=env_id)
+        if missing is None:
+            raise
+        raise missing from None
+    except (ValueError, TypeError, KeyError) as exc:
+        args = ", ".join(f"{k}={v!r}" for k, v in kwargs.items())
+        raise RunConfigError(f"cannot make {env_id}({args}): {_one_line(str(exc))}") from None
 
 
 def is_success(reward: float, components: dict[str, float]) -> bool:
@@ -160,7 +217,18 @@ def summarize(env_id: str, records: list[EpisodeRecord], wall_s: float) -> RunSu
         median_step_latency_ms=statistics.median(lat) * 1e3 if lat else 0.0,
         errors=dict(Counter(e for r in records for e in r.errors)),
         wall_s=wall_s,
+        error_messages=_first_messages(records),
     )
+
+
+def _first_messages(records: list[EpisodeRecord]) -> dict[str, str]:
+    firsts: dict[str, str] = {}
+    for r in records:
+        for turn in r.turns:
+            kind, message = turn.get("error"), turn.get("error_message")
+            if kind and message and kind not in firsts:
+                firsts[str(kind)] = str(message)
+    return firsts
 
 
 def run(
@@ -178,29 +246,48 @@ def run(
 
     ``trials > 1`` plays each of ``episodes`` tasks ``trials`` times and adds pass^k to the summary;
     an episode with an ``infra_error`` counts as a failure there.
+
+    The run fails fast when the agent's endpoint is down: it stops after the first episode if the
+    endpoint failed before ever answering, or after :data:`MAX_ENDPOINT_FAILURES_IN_A_ROW`
+    endpoint-ended episodes in a row; ``summary.stopped`` and ``summary.error_messages`` say why.
     """
+    if episodes < 1:
+        raise RunConfigError(f"episodes must be >= 1, got {episodes}")
     if trials < 1:
-        raise ValueError("trials must be >= 1")
-    env = gym.make(env_id, **(env_kwargs or {}))
+        raise RunConfigError(f"trials must be >= 1, got {trials}")
+    env = make_env(env_id, env_kwargs)
     base = env.unwrapped
     if not isinstance(base, ToolEnv):
         raise TypeError(f"{env_id} is not a ToolGym env")
+    if agent.chat:
+        base.use_native_tools(True)
     records: list[EpisodeRecord] = []
     start = time.perf_counter()
     out = open(output, "w", encoding="utf-8") if output else None
+    stopped: str | None = None
+    answered, failures_in_a_row = False, 0
     try:
         for record in iter_episodes(base, agent, episodes, seed, trials):
+            record.env_id = env_id
             records.append(record)
             if out:
                 out.write(record.to_json() + "\n")
             if progress:
                 progress(1)
+            failure = _endpoint_failure(record)
+            answered = answered or any(t.get("action") is not None for t in record.turns)
+            failures_in_a_row = failures_in_a_row + 1 if failure else 0
+            if failure and (not answered or failures_in_a_row >= MAX_ENDPOINT_FAILURES_IN_A_ROW):
+                why = "never answered" if not answered else f"failed {failures_in_a_row} episodes in a row"
+                stopped = f"the agent's endpoint {why}: {_one_line(failure)}"
+                break
     finally:
         if out:
             out.close()
         env.close()
         agent.close()
     summary = summarize(env_id, records, time.perf_counter() - start)
+    summary.stopped = stopped
     if trials > 1:
         outcomes: dict[str, list[bool]] = {}
         for r in records:

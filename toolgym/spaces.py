@@ -72,3 +72,105 @@ class UnicodeText(Space[str]):
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, UnicodeText) and other.max_length == self.max_length
+
+
+_ROLES = frozenset({"system", "user", "assistant", "tool"})
+
+
+def _is_message(m: Any) -> bool:
+    """A chat message in ToolGym's OpenAI-format record."""
+    if not isinstance(m, dict) or m.get("role") not in _ROLES or not isinstance(m.get("content"), str):
+        return False
+    if m["role"] == "tool":
+        return isinstance(m.get("tool_call_id"), str) and isinstance(m.get("name"), str)
+    calls = m.get("tool_calls")
+    return calls is None or (m["role"] == "assistant" and isinstance(calls, list))
+
+
+class ChatObservation(Space[dict]):
+    """Chat-mode observations: ``{"messages": [OpenAI messages], "tools": [OpenAI tool schemas]}``."""
+
+    def __init__(self, seed: int | np.random.Generator | None = None) -> None:
+        self._text = UnicodeText(max_sample_length=32)
+        super().__init__(shape=None, dtype=None, seed=seed)
+
+    def seed(self, seed: int | None = None) -> Any:
+        out = super().seed(seed)
+        self._text.seed(int(self.np_random.integers(2**31)))
+        return out
+
+    def sample(self, mask: Any | None = None, probability: Any | None = None) -> dict:
+        """A system and a user message of random text, and no tools."""
+        if mask is not None or probability is not None:
+            raise NotImplementedError("ChatObservation.sample does not support masks")
+        return {
+            "messages": [{"role": "system", "content": self._text.sample()}, {"role": "user", "content": self._text.sample()}],
+            "tools": [],
+        }
+
+    def contains(self, x: Any) -> bool:
+        return (
+            isinstance(x, dict)
+            and isinstance(x.get("messages"), list)
+            and isinstance(x.get("tools"), list)
+            and all(_is_message(m) for m in x["messages"])
+            and all(isinstance(t, dict) and t.get("type") == "function" for t in x["tools"])
+        )
+
+    @property
+    def is_np_flattenable(self) -> bool:
+        return False
+
+    def __repr__(self) -> str:
+        return "ChatObservation()"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, ChatObservation)
+
+
+class AssistantMessage(Space[dict]):
+    """Chat-mode actions: an assistant message ``{"content": str | None, "tool_calls": [...]}``
+    (or its JSON string). ``sample`` mixes random text with structured calls of ``tool_names``,
+    some with malformed arguments, so random actions exercise both paths."""
+
+    def __init__(self, tool_names: Sequence[str] = (), seed: int | np.random.Generator | None = None) -> None:
+        self.tool_names = list(tool_names)
+        self._text = UnicodeText(max_sample_length=48)
+        super().__init__(shape=None, dtype=None, seed=seed)
+
+    def seed(self, seed: int | None = None) -> Any:
+        out = super().seed(seed)
+        self._text.seed(int(self.np_random.integers(2**31)))
+        return out
+
+    def sample(self, mask: Any | None = None, probability: Any | None = None) -> dict:
+        if mask is not None or probability is not None:
+            raise NotImplementedError("AssistantMessage.sample does not support masks")
+        rng = self.np_random
+        msg: dict[str, Any] = {"role": "assistant", "content": self._text.sample()}
+        if self.tool_names and rng.random() < 0.5:
+            calls = []
+            for i in range(int(rng.integers(1, 3))):
+                name = self.tool_names[int(rng.integers(len(self.tool_names)))]
+                args = "{" if rng.random() < 0.3 else '{"x": %d}' % int(rng.integers(100))
+                calls.append({"id": f"sample_{i}", "type": "function", "function": {"name": name, "arguments": args}})
+            msg["tool_calls"] = calls
+        return msg
+
+    def contains(self, x: Any) -> bool:
+        if isinstance(x, str):
+            return True
+        if not isinstance(x, dict) or x.get("role", "assistant") != "assistant":
+            return False
+        content, calls = x.get("content"), x.get("tool_calls")
+        return (content is None or isinstance(content, str)) and (calls is None or isinstance(calls, list))
+
+    @property
+    def is_np_flattenable(self) -> bool:
+        return False
+
+    def __repr__(self) -> str:
+        return f"AssistantMessage(tools={self.tool_names})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, AssistantMessage) and other.tool_names == self.tool_names

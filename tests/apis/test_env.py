@@ -123,3 +123,18 @@ def test_llm_user_episode_runs_to_its_stop_signal():
         obs, reward, term, trunc, info = env.step("Added 2: apples is now 7.")
         env.close()
     assert term and info["user_stop"] == "STOP" and reward == 1.0 and info["error"] is None
+
+
+def test_outputs_count_only_what_the_user_reads_of_a_reply(env):
+    """Same rule as the simulated user (issue 12, item 5): text past READ_LIMIT in one reply is not heard."""
+    from toolgym.users.text import READ_LIMIT
+
+    env.step(CALL)
+    filler = "Let me explain at length. " * (READ_LIMIT // 20)
+    obs, reward, term, _, info = env.step(filler + "Done: I added 2, apples is now 7.")
+    assert not term  # the user did not read that far, so it keeps waiting
+    for _ in range(3):
+        obs, reward, term, _, info = env.step("Hmm.")
+        if term:
+            break
+    assert term and info["reward_components"]["outputs"] == 0.0 and reward == 0.0

@@ -1,4 +1,4 @@
-"""ToolGym/MathTIR-v0 through gym.make: the python tool's episode semantics and failure modes."""
+"""ToolGym/MathTIR-v1 through gym.make: the python tool's episode semantics and failure modes."""
 
 import json
 import time
@@ -15,7 +15,7 @@ def call(code: str) -> str:
 
 @pytest.fixture
 def env():
-    e = gym.make("ToolGym/MathTIR-v0", split="test", python_timeout_s=1.0)
+    e = gym.make("ToolGym/MathTIR-v1", split="test", python_timeout_s=1.0)
     yield e
     e.close()
 

@@ -57,3 +57,11 @@ def test_reference_trajectory_scores_one(env_id, split):
         assert rec.reward == 1.0 and rec.terminated, (task.id, rec.turns[-1])
         assert not rec.errors, (task.id, rec.errors)
     env.close()
+
+
+def test_v0_ids_name_their_successor():
+    # v1 changed what the envs emit (docs/versions.md): the old ids point at the new ones.
+    with pytest.raises(gym.error.DeprecatedEnv, match="MathTIR-v1"):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            gym.make("ToolGym/MathTIR-v0")

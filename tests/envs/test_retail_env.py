@@ -1,4 +1,4 @@
-"""ToolGym/Retail-v0: tools, prompt, and the acceptance bar on every task (both splits)."""
+"""ToolGym/Retail-v1: tools, prompt, and the acceptance bar on every task (both splits)."""
 
 import gymnasium as gym
 import pytest
@@ -35,7 +35,7 @@ def test_tools_and_prompt(env):
 
 
 def test_gym_make_splits():
-    train, test = gym.make("ToolGym/Retail-v0"), gym.make("ToolGym/Retail-v0", split="test")
+    train, test = gym.make("ToolGym/Retail-v1"), gym.make("ToolGym/Retail-v1", split="test")
     assert {t.split for t in train.unwrapped.tasks} == {"train"} and {t.split for t in test.unwrapped.tasks} == {"test"}
     assert len(train.unwrapped.tasks) + len(test.unwrapped.tasks) >= 100
     with pytest.raises(ValueError, match="split"):

@@ -1,4 +1,4 @@
-"""ToolGym/SearchQA-v0: reference trajectories, the Search-R1 format, EM/F1/OTC rewards, and the
+"""ToolGym/SearchQA-v1: reference trajectories, the Search-R1 format, EM/F1/OTC rewards, and the
 retriever service shared over HTTP (including what happens when it is down)."""
 
 import socket
@@ -61,7 +61,7 @@ def test_one_search_per_turn_and_bad_queries_are_tool_errors(env):
 
 
 def test_otc_pays_for_efficiency():
-    env = gym.make("ToolGym/SearchQA-v0", split="test", otc=True)
+    env = gym.make("ToolGym/SearchQA-v1", split="test", otc=True)
     base = env.unwrapped
     task = next(t for t in base.tasks if t.metadata["hops"] == 2)
     rewards = []
@@ -94,7 +94,7 @@ def live_service():
 
 def test_envs_share_a_retriever_service(live_service):
     _, url = live_service
-    envs = [gym.make("ToolGym/SearchQA-v0", split="test", service_url=url) for _ in range(2)]
+    envs = [gym.make("ToolGym/SearchQA-v1", split="test", service_url=url) for _ in range(2)]
     agent = ReferenceAgent()
     for e in envs:
         for task in list(e.unwrapped.tasks)[:15]:

@@ -1,4 +1,4 @@
-"""ToolGym/Text2SQL-v0: gold queries, rewrites and subtle mistakes through the real reward; the
+"""ToolGym/Text2SQL-v1: gold queries, rewrites and subtle mistakes through the real reward; the
 episode flow (exploration, errors, refusals, timeouts); and users' own SQLAlchemy databases."""
 
 import sqlite3
@@ -71,7 +71,7 @@ def test_hand_written_rewrites(env):
 
 
 def test_episode_shows_schema_results_errors_and_refusals():
-    env = gym.make("ToolGym/Text2SQL-v0", split="test", query_timeout_s=0.5)
+    env = gym.make("ToolGym/Text2SQL-v1", split="test", query_timeout_s=0.5)
     base = env.unwrapped
     task = next(t for t in base.tasks if t.metadata["db"] == "university")
     obs, info = env.reset(options={"task_id": task.id})
@@ -130,7 +130,7 @@ def test_users_own_sqlite_database(tmp_path):
     env.reset(seed=0)
     assert "Refused" in env.step("<sql>DELETE FROM item</sql>")[0]
     _, r, *_ = env.step("<answer>SELECT name FROM item WHERE price > 2 ORDER BY price</answer>")
-    assert r == pytest.approx(0.1)  # rows right, order wrong: format only
+    assert r == 0.0  # rows right, order wrong: wrong, and the format term is paid only with a correct query
     env.close()
 
 

@@ -1,6 +1,7 @@
 """A real OpenAI-compatible chat-completions HTTP server on loopback, for tests.
 
-Each POST to ``/v1/chat/completions`` pops the next behaviour from a script: a reply text, an HTTP
+Each POST to ``/v1/chat/completions`` pops the next behaviour from a script: a reply text, a whole
+assistant message (a dict, e.g. with structured ``tool_calls``), an HTTP
 status to return, ``"hang"`` (sleep past the client's timeout) or ``"garbage"`` (malformed JSON).
 When the script is empty it answers with ``default`` text. Requests are recorded.
 """
@@ -42,7 +43,8 @@ class ChatServer:
                 elif step == "garbage":
                     self._send(200, b'{"choices": [ this is not json')
                 else:
-                    payload = {"choices": [{"index": 0, "message": {"role": "assistant", "content": step}}]}
+                    message = step if isinstance(step, dict) else {"role": "assistant", "content": step}
+                    payload = {"choices": [{"index": 0, "message": message}]}
                     self._send(200, json.dumps(payload).encode())
 
             def _send(self, code: int, data: bytes) -> None:

@@ -24,7 +24,7 @@ def test_retries_on_500_then_succeeds():
 
 def test_gives_up_after_bounded_retries():
     with ChatServer([500] * 10) as srv:
-        with pytest.raises(EndpointError, match="HTTP 500.*after 3 attempts"):
+        with pytest.raises(EndpointError, match=r"HTTP 500.*after 3 attempt"):
             client(srv.base_url, max_retries=2).chat([])
         assert len(srv.requests) == 3
 

@@ -92,3 +92,23 @@ def test_component_exception_becomes_reward_error() -> None:
 
     with pytest.raises(RewardError, match="crash"):
         Rubric([Component("crash", crash)])(TASK, TRAJ)
+
+
+def test_gated_component_is_paid_only_with_its_outcome() -> None:
+    calls: list[str] = []
+
+    def bonus(task: Task, trajectory: Trajectory) -> float:
+        calls.append("bonus")
+        return 1.0
+
+    for outcome, expected in ((0.0, {"correct": 0.0, "bonus": 0.0}), (1.0, {"correct": 1.0, "bonus": 1.0})):
+        rubric = Rubric([Component("correct", const(outcome)), Component("bonus", bonus, 0.1, requires="correct")])
+        result = rubric(TASK, TRAJ)
+        assert result.components == expected
+        assert result.total == pytest.approx(outcome * 1.1)
+    assert calls == ["bonus"]  # not even computed when the outcome was not paid
+
+
+def test_gate_must_name_an_earlier_component() -> None:
+    with pytest.raises(RewardError, match="requires"):
+        Rubric([Component("bonus", const(1.0), requires="correct"), Component("correct", const(1.0))])

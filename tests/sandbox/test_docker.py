@@ -166,7 +166,7 @@ def test_close_removes_the_container_even_mid_call(docker_engine):
     sandbox.close()
     worker.join(10)
     assert time.monotonic() - started < 10
-    assert results and results[0].error_kind == "crashed"
+    assert results and results[0].error_kind == "infra"  # closed by the host, not the code
     assert not exists(docker_engine, container)
     sandbox.close()  # idempotent
 

@@ -35,7 +35,7 @@ SOURCE = Path(__file__).resolve().parents[2] / "toolgym" / "sandbox"
 
 
 def test_every_image_takes_its_base_as_a_build_argument():
-    assert image_names() == ["python", "sql"]
+    assert image_names() == ["apis", "python", "search", "sql"]
     assert image_tag("python") == PYTHON_IMAGE
     for name in image_names():
         dockerfile = (sandboxes_dir() / name / "Dockerfile").read_text()

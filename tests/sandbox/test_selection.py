@@ -19,7 +19,7 @@ from toolgym.sandbox.selection import ENV_VAR
 
 from .conftest import session_containers
 
-ENV_ID = "ToolGym/MathTIR-v0"
+ENV_ID = "ToolGym/MathTIR-v1"
 WHOAMI = '<tool_call>{"name": "python", "arguments": {"code": "import os; print(os.getuid())"}}</tool_call>'
 NO_ENGINE = "unix:///nonexistent/docker.sock"
 
@@ -37,7 +37,7 @@ def test_kind_comes_from_the_argument_then_the_environment(monkeypatch):
 
 def test_auto_without_an_engine_falls_back_to_local_with_a_warning(monkeypatch):
     monkeypatch.setenv("DOCKER_HOST", NO_ENGINE)
-    with pytest.warns(RuntimeWarning, match="using the local sandbox, which is NOT a security boundary") as caught:
+    with pytest.warns(RuntimeWarning, match="using the local sandbox .kernel namespaces where allowed, not a container boundary") as caught:
         assert resolve_kind("auto") == "local"
     assert len(caught) == 1 and "\n" not in str(caught[0].message)
     with pytest.warns(RuntimeWarning):
@@ -84,11 +84,11 @@ def test_mathtir_on_docker_shares_a_pool_and_close_leaves_nothing(docker_engine,
             assert f"{SANDBOX_UID}" in uid_seen_by_the_tool(env)
         ours = [c for c in session_containers(docker_engine) if c["Labels"][OWNER_PID_LABEL] == str(os.getpid())]
         assert len(ours) == 2  # one pre-warmed container per env in the shared pool
-        # A killed worker is the infra's fault, not the policy's.
+        # A worker the policy's code killed is the policy's fault (issue 12), never infra's.
         envs[0].reset(seed=1)
         kill = '<tool_call>{"name": "python", "arguments": {"code": "import os; os.kill(os.getpid(), 9)"}}</tool_call>'
         _, _, _, _, info = envs[0].step(kill)
-        assert info["error"] == "infra_error"
+        assert info["error"] == "tool_error"
     finally:
         for env in envs:
             env.close()

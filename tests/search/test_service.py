@@ -11,6 +11,7 @@ import httpx
 import pytest
 import uvicorn
 
+from tests.llm.bad_server import DEADLINE_S, HOSTILE_REPLIES, SLACK_S, BadServer, timed
 from toolgym.errors import EndpointError
 from toolgym.search.bm25 import BM25Retriever
 from toolgym.search.client import RetrieverClient
@@ -112,3 +113,39 @@ def test_cli_subcommands_parse_like_the_serve_command():
     assert (args.search_command, args.port, args.backend, args.scale, args.passages) == ("serve", 9001, "numba", 2.0, None)
     direct = build_parser().parse_args(["--port", "9001", "--backend", "numba", "--scale", "2"])
     assert {k: v for k, v in vars(args).items() if k not in ("command", "search_command")} == vars(direct)
+
+
+@pytest.mark.parametrize("step", [s for _, s in HOSTILE_REPLIES], ids=[i for i, _ in HOSTILE_REPLIES])
+def test_hostile_service_is_endpoint_error_within_the_deadline(step):
+    with BadServer([step]) as srv:
+        client = RetrieverClient(srv.url, timeout_s=DEADLINE_S, max_retries=3, backoff_s=0.05)
+        exc, wall = timed(client.search, "who founded Kestrel Dynamics")
+        client.close()
+    assert isinstance(exc, EndpointError), repr(exc)
+    assert wall <= DEADLINE_S + SLACK_S, f"{wall:.2f} s"
+
+
+@pytest.mark.parametrize("results", [
+    [[{"id": 1, "title": "t", "text": "x", "score": 1.0, "rank": 1}]],
+    [[{"id": "a", "title": "t", "text": ["x"], "score": 1.0, "rank": 1}]],
+    [[{"id": "a", "title": "t", "text": "x", "score": "high", "rank": 1}]],
+    [["not a hit"]],
+    [[], []],
+    [[{"id": str(i), "title": "t", "text": "x", "score": 1.0, "rank": i} for i in range(9)]],
+])
+def test_wrongly_shaped_results_are_endpoint_errors(results):
+    with BadServer([("json", {"results": results})]) as srv:
+        with pytest.raises(EndpointError):
+            RetrieverClient(srv.url, timeout_s=DEADLINE_S).search("q", k=3)
+
+
+def test_search_env_step_reports_infra_for_a_hostile_service():
+    """Through the env (the issue's case): nested JSON from the service is an infra_error, not a crash."""
+    from toolgym_envs.search.env import SearchQAEnv
+
+    with BadServer([("body", b"[" * 200_000)]) as srv:
+        env = SearchQAEnv(retriever=RetrieverClient(srv.url, timeout_s=DEADLINE_S), split="test")
+        env.reset(seed=0)
+        _, _, _, _, info = env.step("<search>capital of Norland</search>")
+        env.close()
+    assert info["error"] == "infra_error" and info["tool_calls"][0]["error_kind"] == "infra"

@@ -1,9 +1,10 @@
-"""Engines: DuckDB and SQLite (via SQLAlchemy) are read-only underneath the guard, interrupt slow
-queries, keep working afterwards, and cap the rows they fetch."""
+"""Engines: DuckDB and SQLite are read-only underneath the guard, interrupt slow queries, keep
+working afterwards, and cap the rows they fetch. (Limits that must hold: tests/sql/test_limits.py.)"""
 
 import pytest
 
-from toolgym.sql.engine import DuckDBEngine, SQLAlchemyEngine, open_engine
+from toolgym.sql.engine import DuckDBEngine, SQLAlchemyEngine, SQLiteEngine, open_engine
+from toolgym.sql.engine import sqlite_path as url_path
 from toolgym.sql.errors import DatabaseUnavailable, QueryFailed, QueryRefused, QueryTimeout
 
 SLOW_DUCK = "SELECT COUNT(*) FROM range(100000000000) a"
@@ -45,11 +46,18 @@ def test_duckdb_connection_has_no_file_access(duck_path):
     eng = DuckDBEngine(duck_path)
     with pytest.raises(QueryFailed, match="(?i)permission|disabled"):
         eng._execute("SELECT * FROM read_csv('/etc/passwd')", 10, 5.0)
+    eng.close()
+
+
+def test_duckdb_configuration_is_locked_on_the_connection(duck_path):
+    """Even the raw connection (inside the worker) cannot turn external access back on."""
     import duckdb
 
-    with pytest.raises(duckdb.Error, match="(?i)locked"):  # even the raw connection cannot re-enable it
-        eng._con.execute("SET enable_external_access = true")
-    eng.close()
+    from toolgym.sql.local import LocalDuckDB
+
+    con = LocalDuckDB(str(duck_path), 256)
+    with pytest.raises(duckdb.Error, match="(?i)locked"):
+        con.execute_raw("SET enable_external_access = true")
 
 
 def test_duckdb_errors_are_query_failures(duck_path):
@@ -75,10 +83,12 @@ def test_missing_duckdb_file_is_unavailable(tmp_path):
 
 def test_sqlite_engine_reads(sqlite_path):
     eng = open_engine(f"sqlite:///{sqlite_path}")
-    assert isinstance(eng, SQLAlchemyEngine) and eng.dialect == "sqlite"
+    assert isinstance(eng, SQLiteEngine) and eng.dialect == "sqlite"
     res = eng.execute("SELECT p.name, COUNT(*) FROM people p JOIN pets x ON x.owner_id = p.id GROUP BY p.name ORDER BY p.name")
     assert res.rows == [("Ana", 2), ("Bo", 1), ("Cy", 1)]
     assert set(eng.schema()) == {"people", "pets"}
+    assert eng.schema()["pets"][1] == ("owner_id", "INTEGER")
+    assert eng.foreign_keys() == [("pets", "owner_id", "people", "id")]
     eng.close()
 
 
@@ -88,7 +98,7 @@ def test_sqlite_engine_reads(sqlite_path):
      "PRAGMA query_only = 0", "CREATE TABLE t (x)"],
 )
 def test_sqlite_refuses_writes_without_the_guard(sqlite_path, sql):
-    eng = SQLAlchemyEngine(f"sqlite:///{sqlite_path}")
+    eng = SQLiteEngine(sqlite_path)
     with pytest.raises((QueryRefused, QueryFailed)):
         eng._execute(sql, 10, 5.0)
     assert eng.execute("SELECT COUNT(*) FROM people").rows == [(4,)]
@@ -96,7 +106,7 @@ def test_sqlite_refuses_writes_without_the_guard(sqlite_path, sql):
 
 
 def test_sqlite_timeout_interrupts_and_next_query_works(sqlite_path):
-    eng = SQLAlchemyEngine(f"sqlite:///{sqlite_path}")
+    eng = SQLiteEngine(sqlite_path)
     with pytest.raises(QueryTimeout):
         eng.execute(SLOW_SQLITE, timeout_s=0.3)
     assert eng.execute("SELECT 7").rows == [(7,)]
@@ -114,17 +124,32 @@ def test_open_engine_accepts_duckdb_urls(duck_path):
     eng.close()
 
 
-def test_watchdog_thread_ends_when_idle_and_comes_back(duck_path, monkeypatch):
-    from toolgym.sql.engine import Watchdog
+def test_sqlite_urls_go_to_the_worker_engine():
+    assert url_path("sqlite:////abs/x.db") == "/abs/x.db"
+    assert url_path("sqlite:///rel/x.db?mode=ro") == "rel/x.db"
+    assert url_path("sqlite+pysqlite:///x.db") == "x.db"
+    assert url_path("postgresql://u@h/db") is None
+    with pytest.raises(DatabaseUnavailable, match="SQLiteEngine"):
+        SQLAlchemyEngine("sqlite:///x.db")
+    with pytest.raises(DatabaseUnavailable):
+        open_engine("sqlite:///:memory:")
 
-    monkeypatch.setattr(Watchdog, "IDLE_EXIT_S", 0.2)
+
+def test_postgresql_urls_still_reach_sqlalchemy():
+    """A PostgreSQL URL is still handed to SQLAlchemy (no server here: it fails as infra, not a crash)."""
+    with pytest.raises(DatabaseUnavailable, match="cannot connect|no driver"):
+        open_engine("postgresql://reader@127.0.0.1:9/db?connect_timeout=2")
+
+
+def test_worker_watchdog_interrupts_without_a_kill(duck_path):
+    """An interruptible slow query is stopped by the worker's own watchdog: the worker stays warm."""
     eng = DuckDBEngine(duck_path)
-    eng.execute("SELECT 1", timeout_s=0.1)  # disarm does not wake the thread: it sleeps to the old deadline
-    first = eng._watchdog._thread
-    assert first is not None
-    first.join(5)
-    assert not first.is_alive() and eng._watchdog._thread is None
-    with pytest.raises(QueryTimeout):  # a new watchdog thread still interrupts
-        eng.execute(SLOW_DUCK, timeout_s=0.2)
+    pid = eng.worker.pid
+    for _ in range(3):
+        with pytest.raises(QueryTimeout, match="interrupted"):
+            eng.execute(SLOW_DUCK, timeout_s=0.2)
+    assert eng.worker.pid == pid and eng.worker.restarts == 0
+    assert eng.execute("SELECT 1").rows == [(1,)]
     eng.close()
-    assert eng._watchdog._thread is None or not eng._watchdog._thread.is_alive()
+    with pytest.raises(DatabaseUnavailable):
+        eng.execute("SELECT 1")

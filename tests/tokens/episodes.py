@@ -123,9 +123,10 @@ def random_action(rng: random.Random, reasoning: bool) -> str:
 
 
 def closing_token(family: str, text: str) -> str:
-    """The token the family's template closes ``text`` with (written out, not asked of the code under test)."""
+    """The token the family's stock template closes ``text`` with (written out, not asked of the code
+    under test): Llama 3.1/3.2 close every turn with ``<|eot_id|>`` unless builtin tools are used."""
     if family == "llama3":
-        return "<|eom_id|>" if "<tool_call>" in text else "<|eot_id|>"
+        return "<|eot_id|>"
     return "<|im_end|>"
 
 

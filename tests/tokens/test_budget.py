@@ -111,3 +111,13 @@ def test_total_budget_without_room_for_an_observation_ends_the_episode(tokenizer
     assert trunc and not term and obs.size == 0 and info["token_truncation"] == "total"
     (cut,) = tenv.trajectory.truncations
     assert (cut.kind, cut.turn, cut.kept_tokens) == ("total", 0, 0) and cut.original_tokens > 4
+
+
+def test_response_budget_is_counted_after_the_prompt():
+    from toolgym.tokens.budget import TokenBudget
+
+    assert TokenBudget(max_response_tokens=10).total_limit(90) == 100
+    assert TokenBudget(max_total_tokens=95, max_response_tokens=10).total_limit(90) == 95
+    assert TokenBudget().total_limit(90) is None
+    with pytest.raises(Exception, match="max_response_tokens"):
+        TokenBudget(max_response_tokens=1)

@@ -28,3 +28,14 @@ def test_qwen3_think_tags_are_single_tokens_kept_when_skipping_specials(tokenize
 def test_unknown_family():
     with pytest.raises(TemplateError):
         build_local_tokenizer(["x"], family="gpt2")
+
+
+@pytest.mark.parametrize("family", ["chatml", "llama3", "qwen3", "qwen3.6"])
+def test_local_tokenizers_carry_the_stock_template(family):
+    """No hand-written templates: the local tokenizer uses the stock one from the installed trl."""
+    from toolgym.tokens import ChatRenderer
+    from toolgym.tokens.templates import FAMILY_TEMPLATES, stock_template
+
+    tok = build_local_tokenizer(["hello world", "<tool_call>x</tool_call>"], family=family, vocab_size=300)
+    assert tok.chat_template == stock_template(FAMILY_TEMPLATES[family])
+    assert ChatRenderer(tok).family.name == family

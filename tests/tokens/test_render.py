@@ -1,87 +1,123 @@
-"""ChatRenderer: deltas against the fixed prefix, closing tokens, family detection, errors."""
+"""ChatRenderer on the real stock templates: deltas, native roles, closing tokens, family detection,
+and the three failures measured by users (Qwen3 prefix, Qwen3.6 user turn, whitespace edges)."""
 
 from __future__ import annotations
 
 import pytest
 
+from tests.tokens.real_tokenizers import CASE_NAMES, case_renderer, load_case
 from toolgym.tokens import ChatRenderer, TemplateError, detect_family, get_family
-from toolgym.tokens.templates import CHATML_TEMPLATE, LLAMA3_TEMPLATE, QWEN3_TEMPLATE
+from toolgym.tokens.templates import stock_template
 
-OBS = [{"role": "user", "content": "<tool_response>\n7\n</tool_response>"}]
-
-
-def test_chatml_delta_is_what_follows_the_closing_token(tokenizers):
-    r = ChatRenderer(tokenizers["chatml"])
-    assert r.family.name == "chatml"
-    assert r.delta_text(OBS) == "\n<|im_start|>user\n<tool_response>\n7\n</tool_response><|im_end|>\n<|im_start|>assistant\n"
-    assert r.delta_text(OBS, add_generation_prompt=False).endswith("<|im_end|>\n")
-    ids = r.delta_ids(OBS)
-    assert r.tokenizer.decode(ids) == r.delta_text(OBS)
+TOOL = [{"role": "tool", "content": "7", "tool_call_id": "call_0", "name": "add"}]
+USER = [{"role": "user", "content": "Format error: use <tool_call> or <answer>."}]
+BASE = [{"role": "system", "content": "S"}, {"role": "user", "content": "Q"}]
 
 
-def test_llama3_delta_and_tool_turn_closing_token(tokenizers):
-    tok = tokenizers["llama3"]
-    r = ChatRenderer(tok)
-    assert r.family.name == "llama3"
-    assert r.delta_text(OBS) == (
-        "<|start_header_id|>user<|end_header_id|>\n\n<tool_response>\n7\n</tool_response><|eot_id|>"
-        "<|start_header_id|>assistant<|end_header_id|>\n\n"
+def renderer(name: str) -> ChatRenderer:
+    return case_renderer(name)
+
+
+@pytest.mark.parametrize("name", CASE_NAMES)
+@pytest.mark.parametrize("new", [TOOL, USER, TOOL + TOOL, TOOL + USER], ids=["tool", "user", "2tools", "tool+user"])
+def test_delta_is_what_the_template_writes_after_the_turn(name, new):
+    """For every stock template and observation kind: prompt + turn + closing + delta equals the
+    template's own render of the conversation, as text (the turn here is rendered verbatim)."""
+    r = renderer(name)
+    turn = "<answer>3</answer>"
+    full = r.render([*BASE, {"role": "assistant", "content": turn}, *new], add_generation_prompt=True)
+    delta = r.delta_text(new)
+    assert full.endswith(turn + r.stop_tokens[0] + delta)
+    assert r.tokenizer.decode(r.delta_ids(new), skip_special_tokens=False) == delta
+
+
+@pytest.mark.parametrize("name", ["qwen3", "qwen3-nothink"])
+def test_stock_qwen3_is_not_prefix_stable_but_deltas_work(name):
+    """Failure (1): the stock Qwen3 template gives the last assistant turn an empty <think> block
+    only while it is last. A prefix fixed once breaks; the delta rendered with its sentinel does not."""
+    r = renderer(name)
+    last = r.render([*BASE, {"role": "assistant", "content": "hi"}], add_generation_prompt=False)
+    followed = r.render([*BASE, {"role": "assistant", "content": "hi"}, *TOOL], add_generation_prompt=False)
+    assert "<think>\n\n</think>\n\nhi" in last and "<think>" not in followed  # the template's behaviour
+    assert r.delta_text(TOOL).startswith("\n<|im_start|>user\n<tool_response>\n7\n</tool_response><|im_end|>")
+    assert r.delta_text(TOOL).endswith("<|im_start|>assistant\n" + r.generation_suffix)
+
+
+def test_stock_qwen36_plain_user_after_assistant():
+    """Failure (2): a plain user message after an assistant turn (format feedback) rewrites that
+    turn in the Qwen3.6 template; the delta still renders."""
+    r = renderer("qwen3.6")
+    assert r.generation_suffix == "<think>\n"
+    assert r.delta_text(USER) == (
+        "\n<|im_start|>user\nFormat error: use <tool_call> or <answer>.<|im_end|>\n<|im_start|>assistant\n<think>\n"
     )
-    assert "<|begin_of_text|>" not in r.delta_text(OBS)
-    assert r.closing_token('<tool_call>\n{"name": "add"}\n</tool_call>') == tok.convert_tokens_to_ids("<|eom_id|>")
-    assert r.closing_token("<answer>3</answer>") == tok.convert_tokens_to_ids("<|eot_id|>")
-    assert set(r.stop_ids) == {tok.convert_tokens_to_ids(t) for t in ("<|eot_id|>", "<|eom_id|>", "<|end_of_text|>")}
 
 
-def test_prompt_ids_are_the_whole_render(tokenizers):
-    tok = tokenizers["llama3"]
-    r = ChatRenderer(tok)
-    msgs = [{"role": "system", "content": "S"}, {"role": "user", "content": "Q"}]
-    ids = r.prompt_ids(msgs)
-    assert ids[0] == tok.convert_tokens_to_ids("<|begin_of_text|>") and ids.count(ids[0]) == 1
-    assert tok.decode(ids).endswith("<|start_header_id|>assistant<|end_header_id|>\n\n")
+def test_native_tool_roles():
+    """Tool results go in each family's own role: Qwen wraps them in <tool_response> in a user turn,
+    Llama 3.x writes an ipython turn with JSON-quoted content."""
+    assert "<|im_start|>user\n<tool_response>\n7\n</tool_response>" in renderer("qwen2.5").delta_text(TOOL)
+    llama = renderer("llama3.2").delta_text([{**TOOL[0], "content": 'a "q"\n'}])
+    assert llama.startswith('<|start_header_id|>ipython<|end_header_id|>\n\n"a \\"q\\"\\n"<|eot_id|>')
 
 
-def test_template_kwargs_reach_the_template(tokenizers):
-    r = ChatRenderer(tokenizers["qwen3"], template_kwargs={"enable_thinking": False})
-    assert r.delta_text(OBS).endswith("<|im_start|>assistant\n<think>\n\n</think>\n\n")
+def test_prompt_ids_are_the_whole_render():
+    r = renderer("llama3.2")
+    ids = r.prompt_ids(BASE)
+    bos = r.tokenizer.convert_tokens_to_ids("<|begin_of_text|>")
+    assert ids[0] == bos and ids.count(bos) == 1
+    assert r.tokenizer.decode(ids).endswith("<|start_header_id|>assistant<|end_header_id|>\n\n")
+    assert ids == list(r.tokenizer.apply_chat_template(BASE, tokenize=True, add_generation_prompt=True,
+                                                         return_dict=False, **r.template_kwargs))
 
 
-def test_detect_family():
-    assert detect_family(CHATML_TEMPLATE).name == "chatml"
-    assert detect_family(QWEN3_TEMPLATE).name == "qwen3"
-    assert detect_family(LLAMA3_TEMPLATE).name == "llama3"
+@pytest.mark.parametrize("name", CASE_NAMES)
+def test_closing_token_is_the_templates(name):
+    r = renderer(name)
+    for content in ('<tool_call>\n{"name": "add", "arguments": {}}\n</tool_call>', "<answer>3</answer>", ""):
+        assert r.closing_token(content) == r.closing_id == r.tokenizer.convert_tokens_to_ids(r.stop_tokens[0])
+
+
+def test_template_kwargs_reach_the_template():
+    assert renderer("qwen3-nothink").delta_text(TOOL).endswith("<|im_start|>assistant\n<think>\n\n</think>\n\n")
+    assert renderer("qwen3").delta_text(TOOL).endswith("<|im_start|>assistant\n")
+
+
+@pytest.mark.parametrize(
+    ("template", "family"),
+    [("qwen2_5", "chatml"), ("qwen3_instruct_2507", "chatml"), ("qwen3", "qwen3"), ("qwen3_6", "qwen3.6"),
+     ("llama3_1", "llama3"), ("llama3_2", "llama3"), ("deepseek_r1_distill", "deepseek"), ("deepseekv3", "deepseek")],
+)
+def test_detect_family_on_stock_templates(template, family):
+    assert detect_family(stock_template(template)).name == family
+
+
+def test_detect_family_errors():
     with pytest.raises(TemplateError):
         detect_family(None)
     with pytest.raises(TemplateError):
         detect_family("{{ messages }}")
     with pytest.raises(TemplateError):
-        get_family("gpt2", CHATML_TEMPLATE)
-    assert get_family("chatml", QWEN3_TEMPLATE).name == "chatml"  # explicit wins
+        get_family("gpt2", stock_template("qwen2_5"))
+    assert get_family("chatml", stock_template("qwen3")).name == "chatml"  # explicit wins
+    with pytest.raises(TemplateError, match="no stock chat template"):
+        stock_template("no_such_model")
 
 
-def test_non_prefix_stable_template_is_rejected(tokenizers):
+def test_non_prefix_stable_template_is_rejected():
     """A template that numbers turns 'of N' rewrites history when a message is appended."""
-    tok = tokenizers["chatml"]
-    saved = tok.chat_template
+    _, tok = load_case("qwen2.5")
     tok.chat_template = (
         "{% for m in messages %}<|im_start|>{{ m.role }} {{ loop.index }}/{{ messages|length }}\n"
         "{{ m.content }}<|im_end|>\n{% endfor %}{% if add_generation_prompt %}<|im_start|>assistant\n{% endif %}"
     )
-    try:
-        r = ChatRenderer(tok, family="chatml")
-        with pytest.raises(TemplateError, match="not prefix-stable"):
-            r.delta_text(OBS)
-    finally:
-        tok.chat_template = saved
+    r = ChatRenderer(tok, family="chatml")
+    with pytest.raises(TemplateError, match="not prefix-stable"):
+        r.delta_text(TOOL)
 
 
-def test_template_without_a_closing_stop_token_is_rejected(tokenizers):
-    tok = tokenizers["chatml"]
-    saved = tok.chat_template
+def test_template_without_a_closing_stop_token_is_rejected():
+    _, tok = load_case("qwen2.5")
     tok.chat_template = "{% for m in messages %}{{ m.role }}: {{ m.content }}\n{% endfor %}"
-    try:
-        with pytest.raises(TemplateError, match="does not close an assistant turn"):
-            ChatRenderer(tok, family="chatml")
-    finally:
-        tok.chat_template = saved
+    with pytest.raises(TemplateError, match="does not close an assistant turn"):
+        ChatRenderer(tok, family="chatml")

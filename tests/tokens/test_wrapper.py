@@ -8,6 +8,8 @@ import random
 import warnings
 
 import gymnasium as gym
+
+from toolgym.modes import mode_entry_point
 import numpy as np
 import pytest
 from gymnasium.error import ResetNeeded
@@ -20,7 +22,6 @@ from toolgym.tokens import (
     TokenActionError,
     TokenEnv,
     make_token_env,
-    token_mode_entry_point,
 )
 from toolgym.tools import Tool
 
@@ -148,7 +149,7 @@ def test_action_space_samples_are_well_formed_turns(tenv):
 
 def test_gym_make_with_tokenizer(tokenizers):
     env_id = "ToolGymTest/TokenAdd-v0"
-    gym.register(env_id, entry_point=token_mode_entry_point("tests.tokens.episodes:make_env_default"))
+    gym.register(env_id, entry_point=mode_entry_point("tests.tokens.episodes:make_env_default"))
     try:
         text_env = gym.make(env_id, disable_env_checker=True)
         assert isinstance(text_env.reset(seed=0)[0], str)  # text mode stays as it is
@@ -163,7 +164,7 @@ def test_gym_make_with_tokenizer(tokenizers):
 
 
 def test_make_token_env_over_a_registered_id(tokenizers):
-    env = make_token_env("ToolGym/MathTIR-v0", tokenizers["chatml"], token_budget={"max_total_tokens": 4096})
+    env = make_token_env("ToolGym/MathTIR-v1", tokenizers["chatml"], token_budget={"max_total_tokens": 4096})
     try:
         obs, info = env.reset(seed=0)
         assert obs.size == info["prompt_tokens"] and env.budget.max_total_tokens == 4096

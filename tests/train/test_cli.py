@@ -27,7 +27,7 @@ def test_grpo_command_runs_and_writes_its_outputs(tmp_path, capsys):
 
 
 def test_defaults_and_errors():
-    args = build_parser().parse_args(["grpo", "--model", "m", "--env", "ToolGym/MathTIR-v0"])
+    args = build_parser().parse_args(["grpo", "--model", "m", "--env", "ToolGym/MathTIR-v1"])
     assert (args.advantage, args.generator, args.sft_epochs, args.lr) == ("grpo", "auto", 0, 1e-6)
     with pytest.raises(SystemExit):
         main(["grpo", "--model", "tiny", "--env", "NoSuchEnv-v0"])

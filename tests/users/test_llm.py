@@ -1,7 +1,10 @@
 """LLMUser against a real OpenAI-compatible server on loopback: pinned params, retries, failures."""
 
+import time
+
 import pytest
 
+from tests.llm.bad_server import DEADLINE_S, HOSTILE_REPLIES, SLACK_S, BadServer
 from tests.llm.chat_server import ChatServer
 from toolgym.errors import EndpointError
 from toolgym.tasks import Task
@@ -68,3 +71,21 @@ def test_config_rejects_unknown_keys_and_hides_the_key():
     with pytest.raises(ValueError, match="temprature"):
         LLMUserConfig.from_dict({"base_url": "x", "model": "m", "temprature": 0})
     assert "api_key" not in LLMUserConfig("x", "m", api_key="secret").to_dict()
+
+
+@pytest.mark.parametrize("step", [s for _, s in HOSTILE_REPLIES], ids=[i for i, _ in HOSTILE_REPLIES])
+def test_hostile_user_endpoint_ends_the_step_as_infra_within_the_deadline(step):
+    """Through the env: any reply of the user model is an infra_error observation, never an exception."""
+    from tests.apis.toy_domain import TOY
+    from toolgym.apis import CustomerServiceEnv
+
+    with BadServer([step]) as srv:
+        env = CustomerServiceEnv(TOY, user="llm", user_config={
+            "base_url": f"{srv.url}/v1", "model": "m", "timeout_s": DEADLINE_S, "max_retries": 3, "backoff_s": 0.05})
+        env.reset(seed=0)
+        start = time.monotonic()
+        _, reward, terminated, _, info = env.step("Hello, how can I help?")
+        wall = time.monotonic() - start
+        env.close()
+    assert terminated and reward == 0.0 and info["error"] == "infra_error", info
+    assert wall <= DEADLINE_S + SLACK_S, f"{wall:.2f} s"

@@ -107,3 +107,81 @@ def test_make_user():
         make_user("llm")
     with pytest.raises(ValueError):
         make_user("telepathic")
+
+
+# --- cost: a step is O(one message), never O(history) (issue 12, item 5) ---------------------------
+
+def _count_text_work(monkeypatch):
+    """Spy (the real functions still run) on the characters the user normalizes and scans per call."""
+    import toolgym.users.scripted as scripted
+    import toolgym.users.text as text
+
+    work = {"chars": 0}
+    real_normalize, real_contains = text.normalize, scripted.contains
+
+    def normalize(s):
+        work["chars"] += len(s)
+        return real_normalize(s)
+
+    def contains(s, pattern):
+        work["chars"] += len(s)
+        return real_contains(s, pattern)
+
+    monkeypatch.setattr(text, "normalize", normalize)
+    monkeypatch.setattr(scripted, "contains", contains)
+    return work
+
+
+def test_a_short_step_after_megabytes_of_history_reads_only_itself(monkeypatch):
+    user = fresh(patience=1000)
+    for i in range(10):  # 10 MB of history, including the slow shapes fuzzing found
+        user.respond("1,234 word. " * 90_000 if i % 2 else "? " * 500_000)
+    work = _count_text_work(monkeypatch)
+    action = "Let me look into that for you, one moment please while I check the records. " + "ok" * 12
+    assert len(action) == 100
+    turn = user.respond(action)
+    assert not turn.done
+    # the message is read once per helper (normalize, a handful of goal/output checks): no history
+    assert 0 < work["chars"] <= 10 * len(action)
+
+
+def test_one_huge_message_costs_at_most_the_read_limit(monkeypatch):
+    from toolgym.users.text import READ_LIMIT
+
+    user = fresh(patience=1000)
+    work = _count_text_work(monkeypatch)
+    user.respond("? " * 5_000_000)  # 10 MB in one message
+    assert work["chars"] <= 10 * READ_LIMIT
+
+
+def test_the_user_reads_only_the_head_of_a_wall_of_text():
+    from toolgym.users.text import READ_LIMIT
+
+    user = fresh()
+    filler = "Some filler text. " * (READ_LIMIT // 10)
+    # the email question after the read limit is not seen; the same question before it is
+    assert user.respond(filler + "What is your email?").text == "Please cancel #W1."
+    assert user.respond("What is your email? " + filler).text == "My email is a@b.com."
+    # goals and outputs heard past the read limit do not count either
+    assert not user.respond(filler + "Order #W1 has been cancelled, $45.20 refunded.").done
+    assert user.respond("Order #W1 has been cancelled, $45.20 refunded.").stop is StopSignal.STOP
+
+
+def test_step_time_is_flat_in_history_loosely():
+    """Generous bound (the timed target lives in benchmarks/bench_users.py): before the fix this took seconds."""
+    import statistics
+    import time
+
+    def median_step(user, message="Let me check that for you.", n=21):
+        times = []
+        for _ in range(n):
+            t = time.perf_counter()
+            user.respond(message)
+            times.append(time.perf_counter() - t)
+        return statistics.median(times)
+
+    first = median_step(fresh(patience=10_000))
+    user = fresh(patience=10_000)
+    for _ in range(49):
+        user.respond("What is your email? " + "x " * 10_700)  # ~1 MB over 49 turns
+    assert median_step(user) < 20 * first + 0.005

@@ -37,3 +37,21 @@ def test_mentions(text, phrase, expected):
 def test_request_sentences():
     text = "Your order was cancelled. Could you tell me your email? Please note the fee. Thanks!"
     assert request_sentences(text) == ["could you tell me your email?", "please note the fee."]
+
+
+def test_read_takes_the_normalized_head_cut_at_a_word():
+    from toolgym.users.text import read
+
+    assert read("Hello  World") == "hello world"
+    assert read("alpha beta gamma", limit=8) == "alpha"  # "beta" would be cut in half: dropped
+    assert read("alpha beta gamma", limit=11) == "alpha beta"  # the cut falls on a space
+    assert read("x" * 50, limit=10) == "x" * 10  # no whitespace: cut at the limit
+    assert read("ab", limit=10) == "ab"
+
+
+def test_phrase_pattern_matches_like_mentions():
+    from toolgym.users.text import contains, phrase_pattern
+
+    pattern = phrase_pattern("200.00")
+    assert contains("a certificate of $200", pattern) and not contains("$200.50", pattern)
+    assert phrase_pattern("  ") is None and not contains("anything", None)

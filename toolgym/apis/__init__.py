@@ -9,6 +9,10 @@ outputs; :func:`pass_k` measures consistency over trials; :class:`SimulatedApiTo
 that exist only as documentation.
 """
 
+from toolgym.extras import require
+
+require("sqlalchemy", "apis", "toolgym.apis (the Retail/Travel envs)")  # one line naming the extra
+
 from toolgym.apis.backend import ApiBackend, ApiSession, LocalBackend, local_backend
 from toolgym.apis.client import HttpBackend, http_backend
 from toolgym.apis.database import TemplateDB, state_hash

@@ -1,8 +1,10 @@
-"""The HTTP client side of the API service: :class:`HttpBackend` and :class:`HttpSession` over httpx.
+"""The HTTP client side of the API service: :class:`HttpBackend` and :class:`HttpSession`.
 
-Tool calls are never retried (a write may have happened before the connection dropped); opening a
-session and reading the tool list or a hash are idempotent and get bounded retries. Any transport
-failure, timeout, non-2xx status or malformed body becomes an ``infra`` tool result (from
+Requests go through :class:`~toolgym.llm.jsonhttp.JsonHttp`, so ``timeout_s`` is a **total**
+deadline per request (retries and backoff included) and replies are capped in size and checked for
+shape. Tool calls are never retried (a write may have happened before the connection dropped);
+opening a session and reading the tool list or a hash are idempotent and get bounded retries. Any
+transport failure, timeout, non-2xx status or malformed body becomes an ``infra`` tool result (from
 ``call``) or a :class:`~toolgym.apis.errors.ServiceError` (elsewhere), never a policy error.
 """
 
@@ -12,50 +14,39 @@ import time
 from functools import lru_cache
 from typing import Any
 
-import httpx
-
 from toolgym.apis.backend import ApiBackend, ApiSession
 from toolgym.apis.domain import ToolSpec
 from toolgym.apis.errors import ServiceError
+from toolgym.errors import EndpointError
+from toolgym.llm.jsonhttp import JsonHttp
 from toolgym.types import ToolResult
+
+#: Largest reply accepted from the API service (bytes).
+MAX_REPLY_BYTES = 16 * 1024 * 1024
 
 
 class HttpBackend(ApiBackend):
     """Sessions served by a running ``toolgym.apis`` service at ``base_url``."""
 
-    def __init__(self, base_url: str, *, timeout_s: float = 10.0, retries: int = 2, backoff_s: float = 0.2) -> None:
+    def __init__(self, base_url: str, *, timeout_s: float = 10.0, retries: int = 2, backoff_s: float = 0.2,
+                 max_reply_bytes: int = MAX_REPLY_BYTES) -> None:
         super().__init__()
         self.base_url = base_url.rstrip("/")
         self.retries = retries
         self.backoff_s = backoff_s
-        self.http = httpx.Client(base_url=self.base_url, timeout=timeout_s)
+        self.http = JsonHttp(
+            self.base_url, timeout_s=timeout_s, max_retries=retries, backoff_s=backoff_s,
+            max_response_bytes=max_reply_bytes, retry_status=frozenset({429, 500, 502, 503, 504}),
+            what="API service",
+        )
         self._specs: tuple[ToolSpec, ...] | None = None
 
     def request(self, method: str, path: str, *, retry: bool, **kwargs: Any) -> Any:
-        """The JSON body of a 2xx response; :class:`ServiceError` on anything else."""
-        attempts = self.retries + 1 if retry else 1
-        last = "no attempt made"
-        for attempt in range(attempts):
-            if attempt:
-                time.sleep(self.backoff_s * 2 ** (attempt - 1))
-            try:
-                resp = self.http.request(method, path, **kwargs)
-            except httpx.TimeoutException:
-                last = "timed out"
-                continue
-            except httpx.HTTPError as exc:
-                last = f"connection failed: {exc}"
-                continue
-            if resp.status_code >= 500 or resp.status_code == 429:
-                last = f"HTTP {resp.status_code}: {resp.text[:200]}"
-                continue
-            if resp.status_code >= 400:
-                raise ServiceError(f"{self.base_url}{path}: HTTP {resp.status_code}: {resp.text[:200]}")
-            try:
-                return resp.json()
-            except ValueError:
-                raise ServiceError(f"{self.base_url}{path}: response is not JSON") from None
-        raise ServiceError(f"{self.base_url}{path}: {last} (after {attempts} attempt(s))")
+        """The JSON body of a 2xx response within the deadline; :class:`ServiceError` on anything else."""
+        try:
+            return self.http.request(method, path, json_body=kwargs.get("json"), retry=retry)
+        except EndpointError as exc:
+            raise ServiceError(str(exc)) from None
 
     @property
     def specs(self) -> tuple[ToolSpec, ...]:
@@ -63,7 +54,7 @@ class HttpBackend(ApiBackend):
             data = self.request("GET", "/tools", retry=True)
             try:
                 self._specs = tuple(ToolSpec.from_dict(d) for d in data)
-            except (TypeError, KeyError, ValueError) as exc:
+            except (TypeError, KeyError, ValueError, AttributeError) as exc:
                 raise ServiceError(f"{self.base_url}/tools: malformed tool list ({exc})") from None
         return self._specs
 
@@ -92,12 +83,14 @@ class HttpSession(ApiSession):
                 "POST", f"/sessions/{self.session_id}/call", retry=False, json={"name": name, "arguments": arguments}
             )
             ok, content, kind = data["ok"], data["content"], data["error_kind"]
-            if not isinstance(ok, bool) or not isinstance(content, str):
+            if not isinstance(ok, bool) or not isinstance(content, str) or not (kind is None or isinstance(kind, str)):
                 raise TypeError("bad field types")
         except ServiceError as exc:
             return _infra(f"the API service failed: {exc}", start)
-        except (TypeError, KeyError) as exc:
+        except (TypeError, KeyError, IndexError) as exc:
             return _infra(f"the API service sent a malformed result ({exc!r})", start)
+        if ok != (kind is None):
+            return _infra(f"the API service sent an inconsistent result (ok={ok}, error_kind={kind!r})", start)
         return ToolResult(ok, content, kind, time.perf_counter() - start)
 
     def state_hash(self) -> str:
@@ -117,10 +110,9 @@ class HttpSession(ApiSession):
 
 
 def _infra(message: str, start: float) -> ToolResult:
-    return ToolResult(
-        False, "Error: the tool service is unavailable; please retry.", "infra", time.perf_counter() - start,
-        {"exception": message},
-    )
+    result = ToolResult.unavailable("tool service", ServiceError(message))
+    result.latency_s = time.perf_counter() - start
+    return result
 
 
 @lru_cache(maxsize=None)

@@ -14,7 +14,7 @@ import functools
 import importlib
 import inspect
 from dataclasses import dataclass, field
-from typing import Any, Callable, Literal, Mapping
+from typing import Any, Callable, Iterator, Literal, Mapping
 
 from sqlalchemy import MetaData
 
@@ -24,11 +24,27 @@ from toolgym.tools.function import FunctionTool
 
 ToolKind = Literal["read", "write"]
 
-#: Built-in domains: name -> ``module:attribute`` of their :class:`Domain`.
-DOMAINS: dict[str, str] = {
-    "retail": "toolgym_envs.retail.domain:DOMAIN",
-    "travel": "toolgym_envs.travel.domain:DOMAIN",
-}
+class _RegisteredDomains(Mapping[str, str]):
+    """Domain name -> ``module:attribute``, read from the env specs that lend an ``api_domain``
+    (:mod:`toolgym.families`), so the library names no env family."""
+
+    def _table(self) -> dict[str, str]:
+        from toolgym.families import provided
+
+        return provided("api_domain")
+
+    def __getitem__(self, key: str) -> str:
+        return self._table()[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._table())
+
+    def __len__(self) -> int:
+        return len(self._table())
+
+
+#: Registered domains (``retail``, ``travel`` and any plugin's): name -> ``module:attribute`` of their :class:`Domain`.
+DOMAINS: Mapping[str, str] = _RegisteredDomains()
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ from toolgym.apis.domain import Domain, get_domain
 from toolgym.apis.episode import ApiTool, EpisodeApi
 from toolgym.apis.reward import TauReward
 from toolgym.env import ToolEnv, Transition
+from toolgym.failures import Blame
 from toolgym.errors import EndpointError, TaskValidationError
 from toolgym.parsers import ToolCallParser
 from toolgym.parsers.base import finish_parse
@@ -61,9 +62,19 @@ def domain_tasks(domain: Domain, split: str) -> TaskSet:
     return tasks if split == "all" else tasks.split(split)
 
 
-def make_backend(domain: Domain, api_url: str | None) -> ApiBackend:
-    """The in-process backend or an HTTP client for ``api_url`` (both shared per process)."""
-    return local_backend(domain) if api_url is None else http_backend(api_url)
+def make_backend(domain: Domain, api_url: str | None, sandbox: str | None = None) -> ApiBackend:
+    """An HTTP client for ``api_url``; else, by ``sandbox`` (``$TOOLGYM_SANDBOX``, else local),
+    sessions in the ``apis`` image's container or the in-process backend (shared per process)."""
+    if api_url is not None:
+        return http_backend(api_url)
+    from toolgym.sandbox.selection import resolve_kind
+    from toolgym.sandbox.services import APIS_IMAGE
+
+    if resolve_kind(sandbox, APIS_IMAGE) == "docker":
+        from toolgym.apis.sandboxed import SandboxedBackend
+
+        return SandboxedBackend(domain)
+    return local_backend(domain)
 
 
 class CustomerServiceEnv(ToolEnv):
@@ -91,9 +102,10 @@ class CustomerServiceEnv(ToolEnv):
         max_tool_calls: int = 4,
         max_observation_chars: int = 8192,
         render_mode: str | None = None,
+        sandbox: str | None = None,
     ) -> None:
         self.domain = get_domain(domain)
-        self.api = EpisodeApi(make_backend(self.domain, api_url))
+        self.api = EpisodeApi(make_backend(self.domain, api_url, sandbox))
         self.user = make_user(user, user_config)
         self.scorer = TauReward(self.api, reply_of)
         tools: list[Tool] = [ApiTool(spec, self.api) for spec in self.api.backend.specs]
@@ -108,26 +120,33 @@ class CustomerServiceEnv(ToolEnv):
             max_observation_chars=max_observation_chars,
             render_mode=render_mode,
         )
-        self.system_prompt = f"{self.system_prompt}\n\n{CONVERSATION_RULES}"
         self._stop: StopSignal | None = None
 
     def reset(self, *, seed: int | None = None, options: dict[str, Any] | None = None) -> tuple[str, dict[str, Any]]:
         obs, info = super().reset(seed=seed, options=options)
         self.api.reset()
-        self.scorer.reset()
         self._stop = None
         self.user.reset(self.task)
         return obs, info
 
-    def step(self, action: str) -> tuple[str, float, bool, bool, dict[str, Any]]:
+    def step(self, action: Any) -> tuple[str, float, bool, bool, dict[str, Any]]:
         obs, reward, terminated, truncated, info = super().step(action)
         info["user_stop"] = self._stop.name if self._stop is not None else None
-        if self.scorer.infra_message is not None and info["error"] != "infra_error":
-            info["error"], info["error_message"] = "infra_error", self.scorer.infra_message
         return obs, reward, terminated, truncated, info
+
+    def compose_system_prompt(self, preamble: str) -> str:
+        """The base prompt (tools and call format, or native tools in chat mode), then the
+        conversation rules; in chat mode the answer format is a plain message to the customer."""
+        if self.native_tools:
+            return f"{preamble.strip()}\n\nCall tools through the function-calling interface.\n\n{CONVERSATION_RULES}"
+        return f"{super().compose_system_prompt(preamble)}\n\n{CONVERSATION_RULES}"
 
     def close(self) -> None:
         self.api.close()
+        from toolgym.apis.sandboxed import SandboxedBackend
+
+        if isinstance(self.api.backend, SandboxedBackend):
+            self.api.backend.close()  # its container's lease; shared in-process/HTTP backends stay
         self.user.close()
         super().close()
 
@@ -144,21 +163,21 @@ class CustomerServiceEnv(ToolEnv):
         """Tool calls run; otherwise the message goes to the user, whose answer is the observation."""
         if parse.calls:
             results = self._run_calls(parse.calls)
-            note = UNDELIVERED if parse.answers else ""
-            return Transition(self.parser.render_results(parse.calls, results) + note, False, results)
+            return Transition(results=results, feedback=UNDELIVERED if parse.answers else None)
         message = reply_of(parse)
         if message is None:
-            return Transition(parse.format_error or "Write a message to the customer or call a tool.", False)
+            return Transition(feedback=parse.format_error or "Write a message to the customer or call a tool.")
         if parse.format_error == PLAIN_TEXT:  # plain text is a well-formed message in this env
             parse.format_ok, parse.format_error = True, None
         try:
             turn = self.user.respond(message)
         except EndpointError as exc:
             return Transition(
-                "The customer is unavailable (user simulator failure); the conversation ends.",
-                True,
-                error="infra_error",
+                terminated=True,
+                feedback="The customer is unavailable (user simulator failure); the conversation ends.",
+                end_reason="infra",
+                error=Blame.INFRA,
                 error_message=f"user simulator failed: {exc}",
             )
         self._stop = turn.stop
-        return Transition(turn.text, turn.done)
+        return Transition(terminated=turn.done, feedback=turn.text, end_reason="user_stop" if turn.done else None)

@@ -13,9 +13,10 @@ from typing import TYPE_CHECKING, Callable
 
 from toolgym.apis.episode import EpisodeApi
 from toolgym.apis.errors import ServiceError
+from toolgym.errors import RewardError
 from toolgym.rewards.base import Component, Rubric
 from toolgym.types import ParseResult, Trajectory
-from toolgym.users.text import mentions
+from toolgym.users.text import contains, phrase_pattern, read
 
 if TYPE_CHECKING:
     from toolgym.tasks.model import Task
@@ -41,27 +42,24 @@ class TauReward:
     def __init__(self, episode: EpisodeApi, reply_of: ReplyFn) -> None:
         self.episode = episode
         self.reply_of = reply_of
-        self.infra_message: str | None = None
-
-    def reset(self) -> None:
-        self.infra_message = None
 
     def db_match(self, task: "Task", trajectory: Trajectory) -> float:
         """1.0 when the episode's database hash equals the gold actions' hash."""
         try:
             return float(self.episode.state_hash() == self.episode.backend.replay_hash(gold_actions(task)))
-        except ServiceError as exc:
-            self.infra_message = f"scoring failed: {exc}"
-            return 0.0
+        except ServiceError as exc:  # ours, not the policy's: the env reports it as infra_error
+            raise RewardError(f"the API service failed while scoring: {exc}") from exc
 
     def outputs(self, task: "Task", trajectory: Trajectory) -> float:
         """Fraction of required outputs mentioned in the agent's replies (1.0 when none are required)."""
         required = gold_outputs(task)
         if not required:
             return 1.0
-        replies = [r for r in (self.reply_of(t.parse) for t in trajectory.turns) if r]
-        said = "\n".join(replies)
-        return sum(mentions(said, o) for o in required) / len(required)
+        # What counts is what the user reads of each reply (its first READ_LIMIT characters): the
+        # same rule as the simulated user, and a cost bounded per reply however long the replies are.
+        said = [read(r) for r in (self.reply_of(t.parse) for t in trajectory.turns) if r]
+        patterns = [phrase_pattern(o) for o in required]
+        return sum(any(contains(s, p) for s in said) for p in patterns) / len(required)
 
     def correct(self, task: "Task", trajectory: Trajectory) -> float:
         """1.0 when the database matches and every output was said (τ-bench's binary reward)."""

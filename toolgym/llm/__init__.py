@@ -1,5 +1,6 @@
-"""OpenAI-compatible LLM endpoint access."""
+"""OpenAI-compatible LLM endpoint access, and the deadline-bound JSON-over-HTTP path of every service client."""
 
 from toolgym.llm.client import ChatClient
+from toolgym.llm.jsonhttp import JsonHttp
 
-__all__ = ["ChatClient"]
+__all__ = ["ChatClient", "JsonHttp"]

@@ -16,6 +16,8 @@ from toolgym.types import ParseResult, ToolCall, ToolResult
 
 #: Where a tool call block is recognisable but broken, this is the corrective hint's prefix.
 MALFORMED = "Malformed tool call"
+#: The corrective message for an action with neither a tool call nor a final answer.
+NO_ACTION = "No tool call and no final answer found."
 
 
 def find_blocks(text: str, open_tag: str, close_tag: str) -> tuple[list[str], str, bool]:
@@ -85,12 +87,34 @@ def finish_parse(
     if extra_error:
         errors.append(extra_error)
     if not calls and not answers and not errors:
-        errors.append("No tool call and no final answer found.")
+        errors.append(NO_ACTION)
     return ParseResult(
         text=text,
         calls=calls,
         answer=answers[-1] if answers else None,
         answers=answers,
+        format_ok=not errors,
+        format_error=" ".join(errors) if errors else None,
+    )
+
+
+def merge_structured_calls(content: str, structured: list[ToolCall], parsed: ParseResult | None) -> ParseResult:
+    """One :class:`ParseResult` for a chat-mode assistant message: its structured ``tool_calls``
+    first, then whatever the parser found in its text ``content`` (``parsed``, or ``None`` when the
+    content was empty). Structured calls are a well-formed action on their own, so content that is
+    plain chatter beside them is not a format error.
+    """
+    if parsed is None:
+        parsed = ParseResult(text=content, format_ok=not structured, format_error=None if structured else NO_ACTION)
+    calls = [*structured, *parsed.calls]
+    errors = [c.parse_error for c in structured if c.parse_error]
+    if parsed.format_error and not (structured and parsed.format_error == NO_ACTION):
+        errors.append(parsed.format_error)
+    return ParseResult(
+        text=content,
+        calls=calls,
+        answer=parsed.answer,
+        answers=list(parsed.answers),
         format_ok=not errors,
         format_error=" ".join(errors) if errors else None,
     )
@@ -116,6 +140,19 @@ class ToolCallParser(abc.ABC):
     def render_results(self, calls: Sequence[ToolCall], results: Sequence[ToolResult]) -> str:
         """Write tool results as the observation that follows a turn."""
 
+    def render_result_content(self, call: ToolCall, result: ToolResult) -> str:
+        """One result as the content of its ``role: "tool"`` message (chat and token mode, where
+        the chat template adds the wrapper that :meth:`render_results` writes in text mode)."""
+        return result.content
+
     @abc.abstractmethod
     def format_instructions(self) -> str:
         """The system-prompt paragraph that teaches the policy this format."""
+
+    def chat_instructions(self) -> str:
+        """The system-prompt paragraph for chat mode, where tools are called through the native
+        function-calling interface and only the final answer's format is this parser's."""
+        return (
+            "Call tools through the function-calling interface. When you are done, give the final "
+            "answer exactly once as <answer>...</answer>."
+        )

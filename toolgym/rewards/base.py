@@ -45,11 +45,21 @@ def check_reward_fn(fn: Callable[..., object], name: str) -> None:
 
 @dataclass
 class Component:
-    """One named, weighted term of a rubric."""
+    """One named, weighted term of a rubric.
+
+    ``requires`` names an earlier component that must be > 0 for this one to count: a gated term
+    (a format bonus, a tool-success bonus) is then 0, and logged as 0, on any episode whose outcome
+    is not paid, so it cannot be earned by a constant or empty answer.
+
+    >>> gated = Component("format", lambda t, j: 1.0, 0.1, requires="correct")
+    >>> Rubric([Component("correct", lambda t, j: 0.0), gated])(None, None).components
+    {'correct': 0.0, 'format': 0.0}
+    """
 
     name: str
     fn: RewardFn
     weight: float = 1.0
+    requires: str | None = None
 
 
 class Rubric:
@@ -61,8 +71,12 @@ class Rubric:
         names = [c.name for c in components]
         if len(set(names)) != len(names):
             raise RewardError(f"duplicate reward component names: {names}")
-        for c in components:
+        for i, c in enumerate(components):
             check_reward_fn(c.fn, c.name)
+            if c.requires is not None and c.requires not in names[:i]:
+                raise RewardError(
+                    f"reward component {c.name!r} requires {c.requires!r}, which is not an earlier component"
+                )
             if not math.isfinite(c.weight):
                 raise RewardError(f"reward component {c.name!r} has a non-finite weight")
         self.components = list(components)
@@ -71,6 +85,9 @@ class Rubric:
         values: dict[str, float] = {}
         total = 0.0
         for c in self.components:
+            if c.requires is not None and not values[c.requires] > 0:
+                values[c.name] = 0.0  # gated: the outcome it rides on was not paid
+                continue
             try:
                 value = float(c.fn(task, trajectory))
             except RewardError:

@@ -15,7 +15,9 @@ class FormatReward:
     answer (a non-blank ``final_answer`` or any non-blank entry of ``answers``), else 0.0.
 
     Correctness is not looked at: this is the ToolRL-style format term that keeps the policy on the
-    parser's format and pushes it to end episodes with an answer.
+    parser's format and pushes it to end episodes with an answer. On its own it pays any constant
+    answer, so rubrics that pay it gate it on the outcome:
+    ``Component("format", FormatReward(), 0.1, requires="correct")`` (see :class:`Component`).
     """
 
     def __call__(self, task: "Task", trajectory: Trajectory) -> float:

@@ -1,9 +1,10 @@
 """Sandboxes: where model-written code runs (see ``base`` for the contract).
 
-Backends: ``local`` (:class:`LocalSandbox`: rlimited processes forked from a shared fork server;
-not a security boundary) and ``docker`` (:class:`~toolgym.sandbox.docker.DockerSandbox`: one
-hardened container per sandbox, the isolation boundary; needs the ``docker`` extra and an image
-from ``toolgym sandbox build``). ``auto`` picks Docker when it is usable (:mod:`.selection`).
+Backends: ``local`` (:class:`LocalSandbox`: processes forked from a shared fork server, in
+namespaces of their own with a cgroup where the kernel allows; docs/sandboxes.md says what
+holds) and ``docker`` (:class:`~toolgym.sandbox.docker.DockerSandbox`: one hardened container
+per sandbox, the isolation boundary; needs the ``docker`` extra and an image from ``toolgym
+sandbox build``). ``auto`` picks Docker when it is usable (:mod:`.selection`).
 :class:`SandboxPool` keeps sandboxes pre-warmed and hands them to episodes.
 """
 
@@ -34,11 +35,11 @@ __all__ = [
 def make_sandbox(kind: str | None = None, **kwargs: Any) -> Sandbox:
     """Build a sandbox of backend ``kind`` ("local", "docker", "auto"; None: ``$TOOLGYM_SANDBOX``
     or "local"); ``kwargs`` go to the backend's constructor (``limits``, and for Docker ``image``
-    and ``network``)."""
+    and ``network``, ``mounts``)."""
     if resolve_kind(kind, kwargs.get("image", PYTHON_IMAGE)) == "docker":
         from toolgym.sandbox.docker import DockerSandbox
 
         return DockerSandbox(**kwargs)
-    for docker_only in ("image", "network"):  # "auto" may land here with Docker options
+    for docker_only in ("image", "network", "mounts"):  # "auto" may land here with Docker options
         kwargs.pop(docker_only, None)
     return LocalSandbox(**kwargs)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import abc
 from dataclasses import dataclass
+from typing import Any
 
 from toolgym.errors import SandboxError
 from toolgym.types import ExecResult
@@ -41,11 +42,16 @@ TIMEOUT_MESSAGE = (
     "restarted: variables, imports and background processes are gone (files in the working "
     "directory were kept)."
 )
-#: ... when the interpreter died on its own (a signal, a segmentation fault, os._exit).
+#: ... when the interpreter died while running the code (``{death}``: an exit status or a signal).
 CRASH_MESSAGE = (
-    "The Python interpreter died while running this code (killed by a signal, a segmentation "
-    "fault or os._exit). It will be restarted on the next call: variables, imports and "
-    "background processes are gone (files in the working directory were kept)."
+    "The Python interpreter died while running this code ({death}). It was restarted: variables, "
+    "imports and background processes are gone (files in the working directory were kept)."
+)
+#: ... when the sandbox's memory cap killed the interpreter.
+MEMORY_KILL_MESSAGE = (
+    "The sandbox ran out of memory and the Python interpreter was killed (the sandbox's total "
+    "memory limit was hit). It was restarted: variables, imports and background processes are "
+    "gone (files in the working directory were kept)."
 )
 
 
@@ -79,3 +85,31 @@ class Sandbox(abc.ABC):
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def exec_result(reply: dict[str, Any], timeout: float, duration: float) -> ExecResult:
+    """The :class:`ExecResult` for a supervisor's ``exec`` reply (both backends speak the same
+    protocol, see :mod:`toolgym.sandbox.supervisor`)."""
+    if reply.get("op") == "error":  # the interpreter could not start: no policy code ran
+        return ExecResult(stderr=f"The sandbox could not start an interpreter: {reply.get('error')}",
+                          error_kind="infra", duration_s=duration)
+    kind = reply.get("error_kind")
+    stderr = str(reply.get("stderr", ""))
+    if reply.get("restarted"):
+        if kind == "timeout":
+            message = TIMEOUT_MESSAGE.format(timeout=timeout)
+        elif kind == "memory":
+            message = MEMORY_KILL_MESSAGE
+        else:
+            kind = "crashed"
+            message = CRASH_MESSAGE.format(death=reply.get("death") or "it died")
+        stderr = f"{stderr}\n{message}" if stderr and not stderr.endswith("\n") else stderr + message
+    return ExecResult(
+        stdout=str(reply.get("stdout", "")),
+        stderr=stderr,
+        error_kind=kind,
+        error_type=reply.get("error_type"),
+        traceback=reply.get("traceback"),
+        truncated=bool(reply.get("truncated")),
+        duration_s=duration,
+    )

@@ -56,6 +56,9 @@ class ContainerSettings:
     limits: SandboxLimits = SandboxLimits()
     #: Docker network mode; ``none`` (the default) gives the container only a loopback device.
     network: str = "none"
+    #: Host paths mounted read-only into the container, as ``(host_path, container_path)`` pairs
+    #: (a tool's data: a database, a search index). Bind mounts need the engine on this machine.
+    mounts: tuple[tuple[str, str], ...] = ()
 
     def memory_limit(self) -> int:
         return self.limits.memory_bytes + self.limits.workdir_bytes + SUPERVISOR_MEMORY_BYTES
@@ -145,6 +148,7 @@ def _create_arguments(api: Any, settings: ContainerSettings) -> dict[str, Any]:
         log_config=LogConfig(type=LogConfig.types.NONE),
         auto_remove=True,
         init=False,
+        binds={host: {"bind": inside, "mode": "ro"} for host, inside in settings.mounts} or None,
     )
     return {
         "image": settings.image,

@@ -11,8 +11,9 @@ engine's stream copier, not a ``docker exec``:
   (the container's OOM killer struck) or ``crashed`` (the interpreter died);
 * ``reset`` asks the supervisor for a fresh interpreter and an empty work dir: no new container;
 * if the container itself dies or stops answering (the supervisor missed the timeout by
-  :data:`HOST_GRACE_S`), the call reports ``crashed`` (``infra_error`` in the env), the container
-  is removed, and the next call starts a new one.
+  :data:`HOST_GRACE_S`), the call reports ``infra`` (``infra_error`` in the env: the policy's
+  code cannot kill the supervisor, PID 1 of the container), the container is removed, and the
+  next call starts a new one. Deaths of the interpreter are the policy's (``crashed``).
 
 Cleanup: ``close()`` (also run by a finalizer and at interpreter exit) removes the container. A
 host killed outright leaves nothing either: the container's stdin closes with the host's socket,
@@ -32,7 +33,7 @@ from typing import Any
 
 from toolgym.errors import SandboxError
 from toolgym.sandbox import protocol
-from toolgym.sandbox.base import CRASH_MESSAGE, TIMEOUT_MESSAGE, Sandbox, SandboxLimits
+from toolgym.sandbox.base import Sandbox, SandboxLimits, exec_result
 from toolgym.sandbox.containers import PYTHON_IMAGE, ContainerSettings, StartedContainer, docker_api, start_container
 from toolgym.sandbox.reaper import reap, remove_container
 from toolgym.types import ExecResult
@@ -44,16 +45,10 @@ CONTROL_TIMEOUT_S = 10.0
 #: Reply size bound for a call (see the supervisor): output characters in UTF-8 and JSON, plus room.
 _REPLY_SLACK_BYTES = 256 * 1024
 
-MEMORY_MESSAGE = (
-    "The sandbox ran out of memory and the Python interpreter was killed (the container's memory "
-    "limit was hit). It was restarted: variables, imports and background processes are gone "
-    "(files in the working directory were kept)."
-)
 CONTAINER_LOST_MESSAGE = (
     "The sandbox container stopped while running this code (it was killed or stopped answering). "
     "A new container is started on the next call: variables, files and processes are gone."
 )
-_RESTART_MESSAGES = {"memory": MEMORY_MESSAGE, "crashed": CRASH_MESSAGE}
 
 
 class _Session:
@@ -90,30 +85,16 @@ class _Session:
                 reply = container.channel.recv(
                     started + timeout + HOST_GRACE_S, 8 * limits.max_output_chars + _REPLY_SLACK_BYTES
                 )
-                if reply.get("op") != "result":
+                if reply.get("op") not in ("result", "error"):
                     raise protocol.ProtocolError(f"the supervisor sent {reply.get('op')!r} instead of a result")
             except (OSError, protocol.ProtocolError):
+                # The supervisor is PID 1 of the container: the policy's code cannot kill it, so a
+                # lost container was killed or stopped from outside (or the engine failed).
                 self._discard(container)
                 return ExecResult(
-                    stderr=CONTAINER_LOST_MESSAGE, error_kind="crashed", duration_s=time.monotonic() - started
+                    stderr=CONTAINER_LOST_MESSAGE, error_kind="infra", duration_s=time.monotonic() - started
                 )
-        duration = time.monotonic() - started
-        if reply.get("restarted"):
-            kind = str(reply.get("error_kind") or "crashed")
-            if kind == "timeout":
-                message = TIMEOUT_MESSAGE.format(timeout=timeout)
-            else:
-                message = _RESTART_MESSAGES.get(kind, CRASH_MESSAGE)
-            return ExecResult(stderr=message, error_kind=kind, duration_s=duration)
-        return ExecResult(
-            stdout=reply.get("stdout", ""),
-            stderr=reply.get("stderr", ""),
-            error_kind=reply.get("error_kind"),
-            error_type=reply.get("error_type"),
-            traceback=reply.get("traceback"),
-            truncated=bool(reply.get("truncated")),
-            duration_s=duration,
-        )
+        return exec_result(reply, timeout, time.monotonic() - started)
 
     def reset(self) -> None:
         with self._call:
@@ -215,14 +196,21 @@ class DockerSandbox(Sandbox):
 
     Nothing starts until the first call. One instance serves one episode at a time; many may run
     concurrently from threads. ``image`` is a sandbox image built from ``sandboxes/`` (``toolgym
-    sandbox build``); ``network`` is a Docker network mode (``none`` by default).
+    sandbox build``); ``network`` is a Docker network mode (``none`` by default); ``mounts`` are
+    ``(host_path, container_path)`` pairs mounted read-only (a tool's data).
     """
 
     def __init__(
-        self, limits: SandboxLimits | None = None, *, image: str = PYTHON_IMAGE, network: str = "none"
+        self,
+        limits: SandboxLimits | None = None,
+        *,
+        image: str = PYTHON_IMAGE,
+        network: str = "none",
+        mounts: tuple[tuple[str, str], ...] = (),
     ) -> None:
         self.limits = limits or SandboxLimits()
-        self._session = _Session(ContainerSettings(image=image, limits=self.limits, network=network))
+        settings = ContainerSettings(image=image, limits=self.limits, network=network, mounts=tuple(mounts))
+        self._session = _Session(settings)
         self._finalizer = weakref.finalize(self, self._session.close)
         self._finalizer.atexit = False  # _shutdown closes every session, hanging up on all first
 

@@ -39,7 +39,13 @@ HASH_LABEL = "org.toolgym.content-hash"
 #: Image label naming the base it was built on.
 BASE_LABEL = "org.toolgym.base"
 #: Files copied from toolgym/sandbox/ into every image (they run in the container).
-IN_CONTAINER_FILES = ("supervisor.py", "worker.py", "protocol.py")
+IN_CONTAINER_FILES = ("supervisor.py", "worker.py", "protocol.py", "seccomp.py")
+#: ... and into every tool-service image (one with a :data:`SOURCES_FILE`).
+SERVICE_FILES = ("service_runtime.py", "service_http.py")
+#: In an image folder: the sources (one per line: a package, ``toolgym``, or a path inside one,
+#: ``toolgym/sql/local.py``) a service image carries in ``src/`` (the tool services run ToolGym's own
+#: code, :mod:`toolgym.sandbox.service_runtime`); only these go into its content hash.
+SOURCES_FILE = "sources.txt"
 _INSTALLER = "install_wheels.py"
 _PROBE = """
 import importlib.util, json, platform, sys
@@ -102,7 +108,37 @@ def context_files(name: str) -> dict[str, bytes]:
     source = Path(__file__).resolve().parent
     for filename in IN_CONTAINER_FILES:
         files[f"toolgym/{filename}"] = (source / filename).read_bytes()
+    if SOURCES_FILE in files:
+        for filename in SERVICE_FILES:
+            files[f"toolgym/{filename}"] = (source / filename).read_bytes()
+    for entry in _listed(files.get(SOURCES_FILE, b"")):
+        files.update(_source_files(entry))
     return files
+
+
+def _listed(text: bytes) -> list[str]:
+    lines = (line.split("#", 1)[0].strip() for line in text.decode().splitlines())
+    return [line for line in lines if line]
+
+
+def _source_files(entry: str) -> dict[str, bytes]:
+    """The files of ``entry`` (a package, or a file or folder inside one), under ``src/``."""
+    import importlib.util
+
+    package, _, inner = entry.strip("/").partition("/")
+    spec = importlib.util.find_spec(package)
+    if spec is None or not spec.submodule_search_locations:
+        raise SandboxError(f"{SOURCES_FILE} names {entry!r}, but {package!r} is not an importable package here")
+    root = Path(next(iter(spec.submodule_search_locations)))
+    target = root / inner if inner else root
+    if not target.exists():
+        raise SandboxError(f"{SOURCES_FILE} names {entry!r}, which does not exist under {root}")
+    paths = [target] if target.is_file() else sorted(target.rglob("*"))
+    return {
+        f"src/{package}/{p.relative_to(root).as_posix()}": p.read_bytes()
+        for p in paths
+        if p.is_file() and "__pycache__" not in p.parts and p.suffix not in (".pyc", ".pyo")
+    }
 
 
 def content_hash(name: str, base_id: str, files: dict[str, bytes]) -> str:

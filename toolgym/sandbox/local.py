@@ -1,25 +1,40 @@
-"""The local sandbox backend: one persistent, rlimited Python process per episode.
+"""The local sandbox backend: the embedded default, isolated by the kernel where it allows.
 
-Interpreters are forked by a process-wide fork server (the zygote, see :mod:`worker`) that has
-already imported numpy and sympy, so a fresh interpreter costs a fork instead of a Python start.
-The host talks to each interpreter over a socketpair with :mod:`protocol` frames.
+Sandboxes are forked by a process-wide fork server (:mod:`zygote`) that has already imported
+numpy and sympy, so a fresh interpreter costs a fork instead of a Python start. Each sandbox is a
+:class:`~toolgym.sandbox.supervisor.Supervisor` that the host talks to over a socketpair with
+:mod:`protocol` frames; it forks the interpreter, captures its output through pipes and frames the
+replies, so nothing the policy's code writes can pass for a reply (see :mod:`worker`).
 
-Containment. Every interpreter gets rlimits (address space, file size, process count, no core
-dumps, a CPU backstop), a private work dir and stdin from /dev/null. When the host runs as root,
-each sandbox also gets an unprivileged uid of its own (leased via a lock file, see
-:class:`_UidLease`), which makes RLIMIT_NPROC per sandbox and lets "kill everything of this
-sandbox" reach processes that escaped with setsid. Without root, the sandbox shares the user's
-uid: it is killed by process group, so an escaped setsid'ed process survives, and RLIMIT_NPROC is
-the user's current count plus ``max_processes``.
+Containment, where the kernel allows (root, or unprivileged user namespaces; measured in
+docs/sandboxes.md):
+
+* the supervisor is PID 1 of new pid, mount, network, IPC and UTS namespaces: no network (not
+  even the host's loopback), a read-only view of the host, a private size-capped tmpfs on
+  ``/tmp`` (also ``/var/tmp`` and ``/dev/shm``) that holds the work dir and dies with the
+  sandbox, a ``/proc`` with only the sandbox's processes;
+* as root, one memory + pids cgroup per sandbox: the memory limit and process cap are totals;
+* every interpreter: rlimits (address space, file size, process count, no core dumps, a CPU
+  backstop), a private uid when the host is root (leased via a lock file, see
+  :class:`_UidLease`), no new privileges and a seccomp filter that refuses ``unshare``,
+  ``setns``, ``chroot`` and mounts (:mod:`seccomp`).
+
+Where the kernel refuses namespaces, the sandbox runs without them (rlimits, the private uid and,
+as root, the cgroup still apply) and a warning says so once per process; ``isolate=True``
+makes that refusal an error instead. Without root there is no private uid and no cgroup: memory is
+capped per process and kill-everything works by process group.
+
+Blame. The supervisor reports how the interpreter died (exit status, signal, OOM kill) and the
+host charges it to the policy (``crashed``/``memory``/``timeout``). Only the supervisor's own
+death or silence is ``infra``: the policy's code cannot kill it (PID 1 of its namespace, or
+another uid), except in the non-root fallback, where it shares the uid: there such a death is
+charged to the policy.
 
 Cleanup. ``close()`` (also run by a finalizer and at exit) kills every process of the sandbox and
-deletes its work dir. If the host dies without cleaning up (SIGKILL), idle interpreters exit when
-their socket closes, busy ones hit their CPU backstop, and the zygote, seeing its control socket
-close, kills the processes of every private uid it spawned for and deletes their work dirs.
-
-The local backend is NOT a security boundary: the code can read every world-readable file (and,
-without root, everything the host user can), use the network, and fill the disk outside its work
-dir (e.g. /tmp). Use the Docker backend for untrusted code.
+deletes its work dir and cgroup. If the host dies without cleaning up (SIGKILL), each supervisor
+sees its socket close and exits (a pid namespace dies with it), and the zygote, seeing its
+control socket close, kills the processes of every private uid it spawned for and deletes their
+work dirs and cgroups. Use the Docker backend where a container boundary is required.
 """
 
 from __future__ import annotations
@@ -27,6 +42,7 @@ from __future__ import annotations
 import atexit
 import fcntl
 import functools
+import itertools
 import os
 import pwd
 import shutil
@@ -46,16 +62,27 @@ from typing import Any
 
 from toolgym.errors import SandboxError, SandboxStartError
 from toolgym.sandbox import protocol
-from toolgym.sandbox.base import CRASH_MESSAGE, TIMEOUT_MESSAGE, Sandbox, SandboxLimits
+from toolgym.sandbox.base import Sandbox, SandboxLimits, exec_result
+from toolgym.sandbox.isolation import Cgroup
 from toolgym.types import ExecResult
 
-_WORKER = Path(__file__).with_name("worker.py")
+_ZYGOTE_SCRIPT = Path(__file__).with_name("zygote.py")
 #: Importing numpy+sympy on a loaded machine can take seconds; a hung zygote must not hang us.
 _ZYGOTE_START_TIMEOUT_S = 60.0
 _REQUEST_TIMEOUT_S = 10.0
 #: How long close() waits for killed processes to disappear before calling it an infra error.
 _KILL_WAIT_S = 2.0
 _UID_RANGE = 4096
+#: How long past a call's timeout the host waits for the supervisor before giving the sandbox up.
+HOST_GRACE_S = 5.0
+#: Reply size bound for a call: output characters in UTF-8 and JSON escapes, plus room.
+_REPLY_SLACK_BYTES = 256 * 1024
+_SEQUENCE = itertools.count()
+#: What a call reports when the sandbox itself (its supervisor) was lost.
+SANDBOX_LOST_MESSAGE = (
+    "The sandbox stopped answering while running this code and was replaced: variables, files and "
+    "processes are gone"
+)
 _LOCK_DIR = Path(tempfile.gettempdir()) / "toolgym-sandbox-uids"
 
 class _Zygote:
@@ -99,7 +126,8 @@ class _Zygote:
         self._stop()
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         with theirs:
-            command = [sys.executable, str(_WORKER), "--zygote", str(theirs.fileno()), "--preload", ",".join(self._preload)]
+            preload = ",".join(self._preload)
+            command = [sys.executable, str(_ZYGOTE_SCRIPT), "--ctrl", str(theirs.fileno()), "--preload", preload]
             try:
                 self._proc = subprocess.Popen(
                     command, pass_fds=(theirs.fileno(),), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL
@@ -201,15 +229,6 @@ def _uid_processes(uid: int) -> list[int]:
     return pids
 
 
-def _signal_group(pgid: int, sig: int) -> bool:
-    """Send ``sig`` to process group ``pgid``; return whether the group still exists."""
-    try:
-        os.killpg(pgid, sig)
-    except ProcessLookupError:
-        return False
-    return True
-
-
 @functools.lru_cache(maxsize=1)
 def python_readable_by_others() -> bool:
     """Whether an unprivileged uid can import from this Python: every ``sys.path`` directory and
@@ -255,74 +274,72 @@ def _remove_tree(path: str) -> None:
 class _Session:
     """Everything one LocalSandbox owns. Kept apart from it so a finalizer can close it."""
 
-    def __init__(self, limits: SandboxLimits, preload: tuple[str, ...]) -> None:
+    def __init__(self, limits: SandboxLimits, preload: tuple[str, ...], isolate: bool | None) -> None:
         self.limits = limits
         self._preload = preload
+        self._isolate = isolate
         self._lock = threading.Lock()
         self._zygote: _Zygote | None = None
         self._lease: _UidLease | None = None
+        self._cgroup: Cgroup | None = None
         self._workdir: str | None = None
         self._conn: socket.socket | None = None
         self._pid: int | None = None
+        #: Whether the running supervisor is in its own namespaces (None before the first start).
+        self.isolated: bool | None = None
         self._closed = False
 
     def exec(self, code: str, timeout: float | None) -> ExecResult:
         timeout = self.limits.timeout_s if timeout is None else float(timeout)
         if not timeout > 0:
             raise ValueError(f"timeout must be positive, got {timeout}")
+        request = {"op": "exec", "code": code, "max_output": self.limits.max_output_chars, "timeout": timeout}
         with self._lock:
             self._check_open()
             if self._conn is None:
-                self._start_interpreter()
+                self._start_supervisor()
             assert self._conn is not None
             started = time.monotonic()
-            deadline = started + timeout
-            request = {"op": "exec", "code": code, "max_output": self.limits.max_output_chars, "timeout": timeout}
+            deadline = started + timeout + HOST_GRACE_S
             try:
                 protocol.send_frame(self._conn, request, deadline)
-                reply = protocol.recv_frame(self._conn, deadline)
-                if reply.get("op") != "result":
-                    raise protocol.ProtocolError(f"the interpreter sent {reply.get('op')!r} instead of a result")
-            except protocol.FrameTimeout:
-                self._stop_interpreter()
-                self._start_interpreter()
-                message = TIMEOUT_MESSAGE.format(timeout=timeout)
-                return ExecResult(stderr=message, error_kind="timeout", duration_s=time.monotonic() - started)
-            except (OSError, protocol.ProtocolError):
-                self._stop_interpreter()
-                return ExecResult(stderr=CRASH_MESSAGE, error_kind="crashed", duration_s=time.monotonic() - started)
-        return ExecResult(
-            stdout=reply.get("stdout", ""),
-            stderr=reply.get("stderr", ""),
-            error_kind=reply.get("error_kind"),
-            error_type=reply.get("error_type"),
-            traceback=reply.get("traceback"),
-            truncated=bool(reply.get("truncated")),
-            duration_s=time.monotonic() - started,
-        )
+                reply = protocol.recv_frame(self._conn, deadline, 8 * self.limits.max_output_chars + _REPLY_SLACK_BYTES)
+                if reply.get("op") not in ("result", "error"):
+                    raise protocol.ProtocolError(f"the supervisor sent {reply.get('op')!r} instead of a result")
+            except (OSError, protocol.ProtocolError) as exc:
+                # The supervisor died or stopped answering. The policy's code cannot kill it unless
+                # it shares its uid (the non-root fallback): only then is it the policy's doing.
+                reachable = os.geteuid() != 0 and not self.isolated
+                self._stop_supervisor()
+                kind = "crashed" if reachable else "infra"
+                return ExecResult(stderr=f"{SANDBOX_LOST_MESSAGE} ({exc})", error_kind=kind,
+                                  duration_s=time.monotonic() - started)
+        return exec_result(reply, timeout, time.monotonic() - started)
 
     def reset(self) -> None:
         with self._lock:
             self._check_open()
-            self._stop_interpreter()
-            stale, self._workdir = self._workdir, None
-            self._start_interpreter()  # under a private uid this also kills the old processes
-            if stale is not None:
-                _remove_tree(stale)
+            if self._conn is None:
+                return  # the next call starts a fresh sandbox
+            try:
+                protocol.send_frame(self._conn, {"op": "reset"}, time.monotonic() + _REQUEST_TIMEOUT_S)
+                reply = protocol.recv_frame(self._conn, time.monotonic() + _REQUEST_TIMEOUT_S, 64 * 1024)
+                if reply.get("op") != "ready":
+                    raise protocol.ProtocolError(f"the supervisor sent {reply!r} instead of ready")
+            except (OSError, protocol.ProtocolError):
+                self._stop_supervisor()  # the next call starts a fresh one
 
     def close(self) -> None:
         with self._lock:
             if self._closed:
                 return
             self._closed = True
-            pid, lease = self._pid, self._lease
-            self._stop_interpreter()
             try:
-                if lease is not None:
-                    self._wait_gone(lambda: bool(_uid_processes(lease.uid)), self._kill_uid)
-                elif pid is not None:
-                    self._wait_gone(lambda: _signal_group(pid, 0), lambda: _signal_group(pid, signal.SIGKILL))
+                self._stop_supervisor()
             finally:
+                if self._cgroup is not None:
+                    self._cgroup.remove()
+                    self._cgroup = None
                 if self._lease is not None:
                     self._lease.release()
                     self._lease = None
@@ -336,95 +353,183 @@ class _Session:
         if self._closed:
             raise SandboxError("this LocalSandbox is closed")
 
-    def _start_interpreter(self) -> None:
-        """Fork a fresh interpreter from the zygote and wait until it is ready; retry once."""
+    def _start_supervisor(self) -> None:
+        """Fork a sandbox from the zygote and wait until its supervisor is ready; retry once."""
         if self._zygote is None:
             self._zygote = _zygote_for(self._preload)
             with _REGISTRY_LOCK:
                 _LIVE.add(self)
-        if self._lease is None and os.geteuid() == 0:
+        root = os.geteuid() == 0
+        if self._lease is None and root:
             self._lease = _UidLease()
         uid = self._lease.uid if self._lease is not None else None
-        lock = self._lease.path if self._lease is not None else None
+        if self._cgroup is None and root:
+            self._cgroup = Cgroup.create(
+                f"{os.getpid()}-{uid}-{next(_SEQUENCE)}", self.limits.memory_bytes, self.limits.max_processes + 1
+            )  # + 1: the supervisor is in it too
         if self._workdir is None:
             self._workdir = _make_workdir(uid)
         spec = {
             "workdir": self._workdir,
             "uid": uid,
-            "uid_lock": lock,
+            "uid_lock": self._lease.path if self._lease is not None else None,
             "memory_bytes": self.limits.memory_bytes,
             "file_size_bytes": self.limits.file_size_bytes,
             "max_processes": self.limits.max_processes,
             "keep_read_search": uid is not None and not python_readable_by_others(),
+        }
+        cgroup = self._cgroup
+        request = {
+            "op": "spawn",
+            "spec": spec,
+            "isolate": self._isolate is not False,
+            "scratch_bytes": self.limits.workdir_bytes,
+            "cgroup_procs": list(cgroup.procs) if cgroup else [],
+            "cgroup_dirs": list(cgroup.dirs) if cgroup else [],
+            "oom_counters": list(cgroup.oom_counters) if cgroup else [],
         }
         failure: Exception | None = None
         for _ in range(2):
             ours, theirs = socket.socketpair()
             try:
                 with theirs:
-                    reply = self._zygote.request({"op": "spawn", "spec": spec}, (theirs.fileno(),))
-                hello = protocol.recv_frame(ours, time.monotonic() + _REQUEST_TIMEOUT_S)
+                    reply = self._zygote.request(request, (theirs.fileno(),))
+                self._pid = int(reply["pid"])
+                hello = protocol.recv_frame(ours, time.monotonic() + _ZYGOTE_START_TIMEOUT_S)
                 if hello.get("op") != "ready":
-                    raise SandboxStartError(f"the sandbox interpreter failed to start: {hello.get('error', hello)}")
+                    raise SandboxStartError(f"the sandbox failed to start: {hello.get('error', hello)}")
             except (SandboxStartError, OSError, protocol.ProtocolError) as exc:
                 ours.close()
+                self._kill_supervisor()
                 failure = exc
                 continue
-            self._conn, self._pid = ours, int(reply["pid"])
+            self._conn, self.isolated = ours, bool(reply.get("isolated"))
+            _explain_once(self.isolated, reply.get("why"), cgroup is not None)
+            if self._isolate and not self.isolated:
+                self._stop_supervisor()
+                raise SandboxStartError(f"isolate=True but the kernel refused: {reply.get('why')}")
             return
-        raise SandboxStartError(f"cannot start a sandbox interpreter: {failure}") from failure
+        raise SandboxStartError(f"cannot start a sandbox: {failure}") from failure
 
-    def _stop_interpreter(self) -> None:
-        """Hang up on the interpreter and, without a private uid, kill its process group. (With
-        one, the next interpreter or close() kills every process of the uid.)"""
+    def _stop_supervisor(self) -> None:
+        """Hang up and make sure every process of the sandbox is gone."""
         if self._conn is not None:
             self._conn.close()
             self._conn = None
-        if self._lease is None and self._pid is not None:
-            _signal_group(self._pid, signal.SIGKILL)
-        self._pid = None
+        if self._pid is None:
+            return
+        if not self.isolated:  # it kills its processes itself on hang-up; give it a moment
+            self._wait_gone(lambda: _pid_alive(self._pid), lambda: None, quiet=0.5)
+        self._kill_supervisor()
+        if self._lease is not None:
+            self._wait_gone(lambda: bool(_uid_processes(self._lease.uid)), self._kill_uid)
+
+    def _kill_supervisor(self) -> None:
+        pid, self._pid = self._pid, None
+        if pid is not None:
+            _signal_pid(pid, signal.SIGKILL)  # PID 1 of a pid namespace: the namespace dies too
 
     def _kill_uid(self) -> None:
         assert self._zygote is not None and self._lease is not None
         self._zygote.request({"op": "kill", "uid": self._lease.uid})
 
     @staticmethod
-    def _wait_gone(alive: Callable[[], bool], kill: Callable[[], object]) -> None:
-        """Kill, then poll until nothing is ``alive()``, killing again every 0.25 s."""
-        deadline = time.monotonic() + _KILL_WAIT_S
+    def _wait_gone(alive: Callable[[], bool], kill: Callable[[], object], quiet: float | None = None) -> None:
+        """Kill, then poll until nothing is ``alive()``, killing again every 0.25 s. With
+        ``quiet``, only wait that long (no kill, no error)."""
+        deadline = time.monotonic() + (quiet if quiet is not None else _KILL_WAIT_S)
         next_kill = 0.0
         while True:
             now = time.monotonic()
-            if now >= next_kill:
+            if quiet is None and now >= next_kill:
                 kill()
                 next_kill = now + 0.25
             if not alive():
                 return
             if now > deadline:
+                if quiet is not None:
+                    return
                 raise SandboxError("sandbox processes survived SIGKILL")
             time.sleep(0.002)
 
 
+_EXPLAINED = threading.Event()
+
+
+def _explain_once(isolated: bool, why: str | None, capped: bool) -> None:
+    """Say once per process what a local sandbox cannot contain on this host."""
+    if (isolated and capped) or _EXPLAINED.is_set():
+        return
+    _EXPLAINED.set()
+    missing = []
+    if not isolated:
+        missing.append(
+            f"no namespaces ({why}): the code can use the network and sees the host's /tmp, "
+            "/var/tmp and /dev/shm"
+        )
+    if not capped:
+        missing.append("no per-sandbox cgroup (needs root): memory is capped per process, not in total")
+    warnings.warn(
+        "local sandboxes run with reduced isolation on this host: " + "; ".join(missing)
+        + ". Use sandbox='docker' for untrusted code (docs/sandboxes.md, limits table).",
+        RuntimeWarning,
+        stacklevel=4,
+    )
+
+
+def _pid_alive(pid: int | None) -> bool:
+    return pid is not None and _signal_pid(pid, 0)
+
+
+def _signal_pid(pid: int, sig: int) -> bool:
+    """Send ``sig`` to ``pid``; return whether it still exists."""
+    try:
+        os.kill(pid, sig)
+    except ProcessLookupError:
+        return False
+    return True
+
+
 class LocalSandbox(Sandbox):
-    """A sandbox backed by a local, rlimited Python process; see the module docstring.
+    """A sandbox of local processes, isolated where the kernel allows; see the module docstring.
+
+    ``isolate``: None (default) uses namespaces where the kernel allows and warns once where it
+    does not; True requires them (:class:`~toolgym.errors.SandboxStartError` otherwise); False
+    never tries.
+
+    >>> with LocalSandbox(preload=()) as box:
+    ...     print(box.exec("x = 6 * 7; print(x)").stdout.strip())
+    42
 
     Nothing starts until the first :meth:`exec` or :meth:`reset`. One instance serves one episode
     at a time; many instances may run concurrently from threads.
     """
 
-    def __init__(self, limits: SandboxLimits | None = None, preload: tuple[str, ...] = ("numpy", "sympy")) -> None:
+    def __init__(
+        self,
+        limits: SandboxLimits | None = None,
+        preload: tuple[str, ...] = ("numpy", "sympy"),
+        *,
+        isolate: bool | None = None,
+    ) -> None:
         self.limits = limits or SandboxLimits()
-        self._session = _Session(self.limits, tuple(preload))
+        self._session = _Session(self.limits, tuple(preload), isolate)
         # Closed when garbage-collected; at exit, _shutdown closes all sessions before zygotes.
         self._finalizer = weakref.finalize(self, self._session.close)
         self._finalizer.atexit = False
+
+    @property
+    def isolated(self) -> bool | None:
+        """Whether the sandbox runs in namespaces of its own (None until it first started)."""
+        return self._session.isolated
 
     def exec(self, code: str, timeout: float | None = None) -> ExecResult:
         """Run ``code``; timeouts, memory errors, exceptions and crashes come back as results."""
         return self._session.exec(code, timeout)
 
     def reset(self) -> None:
-        """Replace the interpreter with a fresh one: variables, processes and work dir are wiped."""
+        """Replace the interpreter with a fresh one: variables, processes, the work dir and (when
+        isolated) the private /tmp are wiped."""
         self._session.reset()
 
     def close(self) -> None:

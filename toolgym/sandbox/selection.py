@@ -1,12 +1,13 @@
 """Choosing a sandbox backend for an env: ``sandbox="local" | "docker" | "auto"`` or a pool.
 
-* ``"local"``: a :class:`LocalSandbox` per env (rlimited processes; not a security boundary).
+* ``"local"``: a :class:`LocalSandbox` per env (kernel namespaces and a cgroup where the host
+  allows them, else rlimits; not a container boundary).
 * ``"docker"``: sandboxes from a pool shared by every env of this process with the same image and
   limits. Each env that joins grows the pool by one, which starts a container for it in the
   background right away; each env that closes shrinks it, and the last one closes it, so nothing
   outlives ``env.close()``. Fails at construction when Docker cannot run the image.
 * ``"auto"``: ``"docker"`` when a Docker engine answers and has the image, else ``"local"`` with a
-  one-line warning that the local backend is not a security boundary.
+  one-line warning that the local backend is not the container boundary.
 * ``None``: the ``TOOLGYM_SANDBOX`` environment variable, else ``"local"``.
 * a :class:`SandboxPool` you made: envs lease from it; you close it.
 
@@ -52,7 +53,8 @@ def resolve_kind(kind: str | None = None, image: str = PYTHON_IMAGE) -> str:
     if problem is None:
         return "docker"
     warnings.warn(
-        f"sandbox='auto': no usable Docker ({problem}); using the local sandbox, which is NOT a security boundary",
+        f"sandbox='auto': no usable Docker ({problem}); using the local sandbox (kernel namespaces "
+        "where allowed, not a container boundary: docs/sandboxes.md)",
         RuntimeWarning,
         stacklevel=2,
     )
@@ -100,9 +102,13 @@ class SandboxSource:
 
 
 def sandbox_source(
-    sandbox: str | SandboxPool | None, limits: SandboxLimits, image: str = PYTHON_IMAGE
+    sandbox: str | SandboxPool | None,
+    limits: SandboxLimits,
+    image: str = PYTHON_IMAGE,
+    mounts: tuple[tuple[str, str], ...] = (),
 ) -> SandboxSource:
-    """The :class:`SandboxSource` for an env's ``sandbox`` argument (see the module docstring)."""
+    """The :class:`SandboxSource` for an env's ``sandbox`` argument (see the module docstring).
+    ``mounts`` (Docker only) are ``(host_path, container_path)`` pairs mounted read-only."""
     if isinstance(sandbox, SandboxPool):
         return SandboxSource(sandbox.acquire)
     kind = resolve_kind(sandbox, image)
@@ -111,27 +117,30 @@ def sandbox_source(
     problem = docker_problem(image)
     if problem is not None:
         raise SandboxStartError(f"sandbox='docker' is unusable: {problem}")
-    key = (os.getpid(), image, limits)
+    key = (os.getpid(), image, limits, tuple(mounts))
     pool = _join_shared(key)
     return SandboxSource(pool.acquire, lambda: _leave_shared(key))
 
 
 _SHARED_LOCK = threading.Lock()
-_SHARED: dict[tuple[int, str, SandboxLimits], tuple[SandboxPool, int]] = {}
+_Key = tuple[int, str, SandboxLimits, tuple[tuple[str, str], ...]]
+_SHARED: dict[_Key, tuple[SandboxPool, int]] = {}
 
 
-def _join_shared(key: tuple[int, str, SandboxLimits]) -> SandboxPool:
+def _join_shared(key: _Key) -> SandboxPool:
     from toolgym.sandbox.docker import DockerSandbox
 
-    _, image, limits = key
+    _, image, limits, mounts = key
     with _SHARED_LOCK:
-        pool, members = _SHARED.get(key) or (SandboxPool(lambda: DockerSandbox(limits, image=image), size=0), 0)
+        pool, members = _SHARED.get(key) or (
+            SandboxPool(lambda: DockerSandbox(limits, image=image, mounts=mounts), size=0), 0
+        )
         _SHARED[key] = (pool, members + 1)
         pool.resize(members + 1)
     return pool
 
 
-def _leave_shared(key: tuple[int, str, SandboxLimits]) -> None:
+def _leave_shared(key: _Key) -> None:
     with _SHARED_LOCK:
         pool, members = _SHARED[key]
         if members > 1:

@@ -1,47 +1,50 @@
-"""The in-container end of the Docker sandbox: PID 1 of every sandbox container.
+"""The supervisor of a sandbox: the only process that talks to the host, one per sandbox.
 
-A sandbox image's entry point runs ``python3 supervisor.py --preload numpy,sympy --spec JSON``;
-the image build copies this file with ``worker.py`` and ``protocol.py`` into ``/opt/toolgym``.
-Stdlib only, like them.
+Docker runs it as PID 1 of every sandbox container (``python3 supervisor.py --preload numpy,sympy
+--spec JSON``; the image build copies it with ``worker.py``, ``protocol.py`` and ``seccomp.py``
+into ``/opt/toolgym``). The local backend forks it from its fork server into a sandbox of its own
+(PID 1 of new pid, mount, network and IPC namespaces where the kernel allows, see
+:mod:`isolation`). Stdlib only.
 
-It imports the heavy modules once, then forks one interpreter (a :class:`worker.ExecServer`) per
-episode, so a fresh interpreter costs a fork instead of a Python start, and relays the host's
-requests to it over a socketpair. The host talks to the supervisor over the container's attached
-stdin/stdout with :mod:`protocol` frames. Because the supervisor stays responsive while the
-interpreter runs, it enforces the wall-clock timeout inside the container: the host never needs a
-``docker exec``.
+It forks one interpreter (a :class:`worker.ExecServer`) per episode from an already-imported
+process, so a fresh interpreter costs a fork instead of a Python start, and it is the interpreter's
+only way out. The interpreter gets a request pipe, a status socket and two output pipes (its fds
+1 and 2); see :mod:`worker`. The supervisor reads the output pipes itself, keeps what was printed
+up to the output limit, and frames the reply to the host. Nothing the policy's code writes can
+become a frame: output pipes carry no framing, and a status datagram ends the call only if it is a
+well-formed ``done`` carrying the current request's random nonce. The supervisor watches the
+interpreter through a pidfd, so it knows *how* it died (exit status, signal, the memory cgroup's
+OOM counter) and reports that as the policy's: only the supervisor's own death, seen by the host
+as a closed stream, is infrastructure.
 
-Requests (on stdin) and replies (on stdout):
+Requests (frames on ``host_in``) and replies (on ``host_out``):
 
-* first, unasked: ``{"op": "ready", "pid": 1, "preloaded": [...]}``;
-* ``{"op": "exec", "code": ..., "max_output": N, "timeout": S}``: the interpreter's
-  ``{"op": "result", ...}``. When the supervisor had to kill the interpreter (past the timeout, it
-  died, or the container's OOM killer struck) the reply is ``{"op": "result", "error_kind":
-  "timeout" | "crashed" | "memory", "restarted": true}`` and a fresh interpreter is ready;
+* first, unasked: ``{"op": "ready", "pid": N, "preloaded": [...]}``;
+* ``{"op": "exec", "code": ..., "max_output": N, "timeout": S}``: ``{"op": "result", "stdout":
+  ..., "stderr": ..., "error_kind": None | "exception" | "memory" | "timeout" | "crashed",
+  "error_type", "traceback", "truncated", "restarted": bool, "death": str | None}``. With
+  ``restarted`` the interpreter was killed (past the timeout) or died (``death`` says how: an exit
+  status or a signal; ``memory`` when the OOM killer struck), every other process of the sandbox
+  is gone and a fresh interpreter is forked;
 * ``{"op": "ping"}``: ``{"op": "pong"}`` once the interpreter answered a ping too;
-* ``{"op": "reset"}``: every other process killed, the work dir emptied, the IPC namespace's
-  SysV objects and POSIX message queues deleted: ``{"op": "ready"}``.
+* ``{"op": "reset"}``: ``{"op": "ready"}`` at once; before it reads the next request, the
+  supervisor has killed every other process, emptied the scratch dirs and deleted the private IPC
+  namespace's objects.
 
-After every reply, a missing interpreter (after a reset, a timeout, a crash) is forked at once,
-so it is ready by the time the next request arrives.
+The supervisor exits at end of file from the host, also in the middle of a call.
 
-The supervisor exits at end of file on stdin (the host closed the stream, or died), also in the
-middle of a call: the container then stops and Docker removes it (the host creates it with
-auto-remove), so a crashed host leaves nothing running.
-
-Containment comes from the container (pids, memory and CPU limits, no network, read-only root,
-no capabilities, no new privileges) plus three properties set up here. The supervisor is PID 1 of
-the container's pid namespace and shares its uid with the interpreters, so ``kill(-1, SIGKILL)``
-reaches every other process in the container, including ones that escaped with setsid, atomically
-with respect to fork. The kernel drops signals sent to PID 1 from inside its namespace unless PID
-1 handles them, and the supervisor handles none, so sandboxed code cannot kill or stop it. And the
-supervisor is not dumpable, so code running as the same uid cannot ptrace it or read its memory.
+Why the policy's code cannot kill it: as PID 1 of its pid namespace, the kernel drops signals sent
+to it from inside the namespace unless it handles them, and it handles none; it is not dumpable (no
+ptrace, no /proc/PID/mem). A local sandbox without namespaces (the fallback) runs the supervisor
+as root and the interpreter under another uid, or, on a non-root host, under the same uid: only
+then can the code kill it, and the host then charges that death to the policy.
 """
 
 from __future__ import annotations
 
 import argparse
 import ctypes
+import fcntl
 import functools
 import gc
 import json
@@ -52,9 +55,10 @@ import signal
 import socket
 import sys
 import time
+from dataclasses import dataclass, field
 from typing import Any
 
-if __package__:  # imported as toolgym.sandbox.supervisor (documentation, type checks)
+if __package__:  # imported as toolgym.sandbox.supervisor (the local fork server, tests)
     from toolgym.sandbox import protocol, worker
 else:  # run as a script in a container, next to protocol.py and worker.py
     import protocol  # type: ignore[no-redef]
@@ -65,47 +69,144 @@ SPAWN_TIMEOUT_S = 30.0
 #: How long an interpreter may take to answer a ping.
 PING_TIMEOUT_S = 5.0
 #: How long killing every other process may take; past it the supervisor exits and the host
-#: replaces the container.
-KILL_WAIT_S = 2.0
-#: A reply holds at most ``max_output`` characters (up to 4 UTF-8 bytes each, and JSON escapes
-#: can double that) plus a traceback. Anything larger comes from a broken or hostile interpreter.
-_REPLY_SLACK_BYTES = 256 * 1024
+#: replaces the sandbox.
+KILL_WAIT_S = 5.0
 _PR_SET_DUMPABLE = 4
-#: Where the container's memory cgroup counts OOM kills (cgroup v2, then v1).
+#: Where a container's memory cgroup counts OOM kills (cgroup v2, then v1).
 _OOM_COUNTERS = ("/sys/fs/cgroup/memory.events", "/sys/fs/cgroup/memory/memory.oom_control")
 _IPC_RMID = 0
 _MQUEUE_DIR = "/dev/mqueue"
+_READ_BYTES = 1024 * 1024
+_F_SETPIPE_SZ = 1031
+_PIPE_BYTES = 1024 * 1024
+_STATUS_BYTES = 64 * 1024
+#: Ways to kill every process of the sandbox but the supervisor (see :meth:`Supervisor._kill_others`).
+KILL_MODES = ("pidns", "uid", "pgroup")
 
 
 class HostGone(Exception):
     """The host closed its end of the stream, or died."""
 
 
-class Supervisor:
-    """Serves the host's requests on fds 0/1 with one forked interpreter at a time."""
+class _Died(Exception):
+    """The interpreter died; ``death`` says how."""
 
-    def __init__(self, spec: dict[str, Any]) -> None:
+    def __init__(self, death: str, oom: bool = False) -> None:
+        super().__init__(death)
+        self.death, self.oom = death, oom
+
+
+@dataclass
+class _Interpreter:
+    """One forked interpreter and the supervisor's ends of its channels."""
+
+    pid: int
+    pidfd: int
+    request: int
+    status: socket.socket
+    outputs: dict[int, int]  # our read end -> 1 (stdout) or 2 (stderr)
+    #: Watches the outputs, the status socket, the pidfd and the host (kept across calls).
+    poller: Any = None
+    #: The memory cgroup's OOM kill count when it was forked.
+    oom_baseline: int = 0
+    fresh: bool = True  # its ready datagram is still unread
+
+    def close(self) -> None:
+        for fd in (self.pidfd, self.request, *self.outputs):
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+        self.status.close()
+
+
+@dataclass
+class _Capture:
+    """What the interpreter printed during one call, kept up to ``max_chars`` characters."""
+
+    max_chars: int
+    parts: dict[int, bytearray] = field(default_factory=lambda: {1: bytearray(), 2: bytearray()})
+    dropped: int = 0
+
+    def feed(self, stream: int, data: bytes) -> None:
+        room = 4 * self.max_chars - len(self.parts[1]) - len(self.parts[2])  # <= 4 bytes a char
+        if len(data) > room:
+            self.dropped += len(data) - max(room, 0)
+            data = data[: max(room, 0)]
+        self.parts[stream] += data
+
+    def texts(self) -> tuple[str, str, bool]:
+        """stdout and stderr as text, with a marker where the limit cut them, and whether it did."""
+        texts, budget, truncated = [], self.max_chars, bool(self.dropped)
+        for stream in (1, 2):
+            text = self.parts[stream].decode("utf-8", "replace")
+            cut = max(0, len(text) - budget)
+            budget -= len(text) - cut
+            more = cut + (self.dropped if stream == 1 else 0)
+            if more:
+                text = text[: len(text) - cut] + f"\n[... output truncated: {more} more characters not shown ...]\n"
+                truncated = True
+            texts.append(text)
+        return texts[0], texts[1], truncated
+
+
+class Supervisor:
+    """Serves the host's requests with one forked interpreter at a time.
+
+    ``host_in``/``host_out`` carry the host's frames (fds 0 and 1 in a container, one socket in
+    a local sandbox). ``kill_mode`` says how to kill every other process of the sandbox: ``pidns`` (the
+    supervisor is PID 1 of the sandbox's pid namespace: ``kill(-1)``), ``uid`` (the interpreter
+    runs under a uid of its own: ``kill(-1)`` from that uid) or ``pgroup`` (its process group;
+    processes that left it with ``setsid`` survive).
+    """
+
+    def __init__(
+        self,
+        spec: dict[str, Any],
+        host_in: int = 0,
+        host_out: int = 1,
+        kill_mode: str = "pidns",
+    ) -> None:
+        if kill_mode not in KILL_MODES:
+            raise ValueError(f"kill_mode must be one of {KILL_MODES}, got {kill_mode!r}")
         self._spec = spec
+        self._in, self._out = host_in, host_out
+        self._kill_mode = kill_mode
         self._workdir: str = spec.get("workdir") or os.getcwd()
-        self._conn: socket.socket | None = None
-        self._fresh = False  # the interpreter's ready frame is still unread
+        self._scratch: list[str] = list(spec.get("scratch_dirs") or [self._workdir])
+        self._oom_counters: tuple[str, ...] = tuple(spec.get("oom_counters") or _OOM_COUNTERS)
+        self._child: _Interpreter | None = None
+        self._reaped: dict[int, int] = {}  # pid -> wait status, for children reaped in passing
+        self._last_pgid: int | None = None
+        self._wipe_pending = False
 
     def serve(self, preloaded: list[str]) -> None:
-        protocol.send_frame(1, {"op": "ready", "pid": os.getpid(), "preloaded": preloaded})
+        protocol.send_frame(self._out, {"op": "ready", "pid": os.getpid(), "preloaded": preloaded})
         while True:
-            if self._conn is None:
+            if self._child is None:
                 # Fork the next interpreter after replying, while the host reads the reply and
                 # the policy thinks: a reset or a timeout answers without waiting for the fork.
-                self._spawn()
+                self._spawn_quietly()
             try:
-                request = protocol.recv_frame(0)
+                request = protocol.recv_frame(self._in)
             except protocol.ConnectionClosed:
                 return
             try:
                 reply = self._handle(request)
             except HostGone:
                 return
-            protocol.send_frame(1, reply)
+            protocol.send_frame(self._out, reply)
+            if self._wipe_pending:
+                self._wipe()
+            self._reap()
+
+    def shut_down(self) -> None:
+        """Kill every other process of the sandbox, as far as that goes (used on the way out
+        where no pid namespace or container ends them)."""
+        try:
+            self._kill_others()
+        except (OSError, SystemExit):
+            pass
 
     def _handle(self, request: dict[str, Any]) -> dict[str, Any]:
         op = request.get("op")
@@ -114,135 +215,374 @@ class Supervisor:
         if op == "ping":
             return self._ping()
         if op == "reset":
-            self._kill_others()
-            _empty_dir(self._workdir)
-            _remove_ipc_objects()
+            # Answer at once and wipe right after, while the host carries on (the policy thinks):
+            # requests are served one at a time, so nothing is served before the wipe is done.
+            child, self._child = self._child, None
+            if child is not None:
+                child.close()
+            self._kill_round()
+            self._wipe_pending = True
             return {"op": "ready"}
         return {"op": "error", "error": f"unknown op {op!r}"}
 
+    # --- one call ---------------------------------------------------------------------------
+
     def _exec(self, request: dict[str, Any]) -> dict[str, Any]:
         timeout = float(request.get("timeout", 10.0))
-        max_bytes = 8 * int(request.get("max_output", 16_384)) + _REPLY_SLACK_BYTES
-        oom_kills = _oom_kills()
+        capture = _Capture(max(0, int(request.get("max_output", 16_384))))
+        deadline = time.monotonic() + timeout
+        reply: dict[str, Any] = {"op": "result", "error_kind": None, "error_type": None, "traceback": None,
+                                 "restarted": False, "death": None}
         try:
-            conn = self._interpreter()
-            deadline = time.monotonic() + timeout
-            protocol.send_frame(conn, request, deadline)
-            self._wait_readable(conn, deadline)
-            reply = protocol.recv_frame(conn, deadline, max_bytes)
-            if reply.get("op") != "result":
-                raise protocol.ProtocolError(f"the interpreter sent {reply.get('op')!r} instead of a result")
-            return reply
+            child = self._interpreter()
+        except _Died as exc:  # no policy code ran: the sandbox itself is broken
+            return {"op": "error", "error": f"the interpreter failed to start: {exc.death}"}
+        nonce = os.urandom(16).hex()
+        try:
+            try:
+                protocol.send_frame(child.request, {"op": "exec", "code": request.get("code", ""),
+                                                    "timeout": timeout, "nonce": nonce}, deadline)
+            except OSError:
+                pass  # the code closed its end of the request pipe: it is dying; see below
+            status = self._await(child, nonce, deadline, capture)
+            reply.update({k: status.get(k) for k in ("error_kind", "error_type", "traceback")})
+            if reply["error_kind"] not in (None, "exception", "memory"):
+                reply["error_kind"] = "exception"  # the interpreter speaks for its own cell only
         except protocol.FrameTimeout:
-            kind = "timeout"
-        except (OSError, protocol.ProtocolError):
-            kind = "memory" if _oom_kills() > oom_kills else "crashed"
-        self._kill_others()
-        return {"op": "result", "error_kind": kind, "restarted": True}
+            self._kill_others()
+            reply.update(error_kind="timeout", restarted=True)
+        except _Died as exc:
+            self._kill_others()
+            oom = exc.oom or self._oom_kills() > child.oom_baseline
+            reply.update(error_kind="memory" if oom else "crashed", restarted=True, death=exc.death)
+        stdout, stderr, truncated = capture.texts()
+        reply.update(stdout=stdout, stderr=stderr, truncated=truncated)
+        return reply
+
+    def _await(self, child: _Interpreter, nonce: str, deadline: float, capture: _Capture) -> dict[str, Any]:
+        """Collect output until the interpreter's ``done`` for ``nonce``; raise :class:`_Died`
+        when it dies first and :class:`protocol.FrameTimeout` at the deadline."""
+        poller = child.poller
+        open_outputs = set(child.outputs)
+        while True:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                self._drain(child, capture, open_outputs)
+                raise protocol.FrameTimeout("the interpreter did not finish in time")
+            for fd, _ in poller.poll(max(1, int(remaining * 1000 + 0.999))):
+                if fd == self._in:
+                    raise HostGone()
+                if fd in child.outputs:
+                    data = _read(fd)
+                    if data:
+                        capture.feed(child.outputs[fd], data)
+                    elif data is not None:  # end of file: nobody holds the write end any more
+                        poller.unregister(fd)
+                        del child.outputs[fd]
+                        open_outputs.discard(fd)
+                        os.close(fd)
+                elif fd == child.status.fileno():
+                    message = self._status(child)
+                    if message is None:
+                        poller.unregister(fd)  # closed by the code: only its death ends the call now
+                    elif message.get("op") == "done" and message.get("nonce") == nonce:
+                        self._drain(child, capture, open_outputs)
+                        return message
+                elif fd == child.pidfd:
+                    self._drain(child, capture, open_outputs)
+                    raise _Died(self._death(child.pid))
+
+    def _status(self, child: _Interpreter) -> dict[str, Any] | None:
+        """The next status datagram as a dict ({} when it is not one), or None at end of file."""
+        try:
+            data = child.status.recv(_STATUS_BYTES)
+        except BlockingIOError:
+            return {}
+        except OSError:
+            return None
+        if not data:
+            return None
+        try:
+            message = json.loads(data)
+        except ValueError:
+            return {}
+        return message if isinstance(message, dict) else {}
+
+    @staticmethod
+    def _drain(child: _Interpreter, capture: _Capture, open_outputs: set[int]) -> None:
+        """Take what is already in the output pipes (their writers may live on: no end of file)."""
+        for fd in list(open_outputs):
+            while True:
+                data = _read(fd)
+                if not data:
+                    break
+                capture.feed(child.outputs[fd], data)
 
     def _ping(self) -> dict[str, Any]:
         for _ in range(2):
             try:
-                conn = self._interpreter()
+                child = self._interpreter()
+                nonce = os.urandom(16).hex()
                 deadline = time.monotonic() + PING_TIMEOUT_S
-                protocol.send_frame(conn, {"op": "ping"}, deadline)
-                if protocol.recv_frame(conn, deadline, 4096).get("op") == "pong":
-                    return {"op": "pong"}
-            except (OSError, protocol.ProtocolError):
+                protocol.send_frame(child.request, {"op": "ping", "nonce": nonce}, deadline)
+                self._await(child, nonce, deadline, _Capture(0))
+                return {"op": "pong"}
+            except (OSError, protocol.ProtocolError, _Died):
                 pass
             self._kill_others()
         return {"op": "error", "error": "the interpreter does not answer pings"}
 
-    def _interpreter(self) -> socket.socket:
-        """The current interpreter's channel, once it said it is ready."""
-        if self._conn is None:
+    # --- interpreters -----------------------------------------------------------------------
+
+    def _interpreter(self) -> _Interpreter:
+        """The current interpreter, once it said it is ready; raise :class:`_Died` if it never does."""
+        if self._child is None:
             self._spawn()
-        assert self._conn is not None
-        if self._fresh:
-            try:
-                hello = protocol.recv_frame(self._conn, time.monotonic() + SPAWN_TIMEOUT_S, 64 * 1024)
-            except protocol.FrameTimeout:
-                raise protocol.ProtocolError("the interpreter did not start in time") from None
-            if hello.get("op") != "ready":
-                raise protocol.ProtocolError(f"the interpreter failed to start: {hello.get('error', hello)}")
-            self._fresh = False
-        return self._conn
+        child = self._child
+        assert child is not None
+        if child.fresh:
+            deadline = time.monotonic() + SPAWN_TIMEOUT_S
+            poller = select.poll()
+            poller.register(child.status, select.POLLIN)
+            poller.register(child.pidfd, select.POLLIN)
+            while child.fresh:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    self._kill_others()
+                    raise _Died("it did not start in time")
+                for fd, _ in poller.poll(max(1, int(remaining * 1000 + 0.999))):
+                    if fd == child.pidfd:
+                        self._kill_others()
+                        raise _Died(self._death(child.pid))
+                    message = self._status(child)
+                    if message is None or message.get("op") == "error":
+                        self._kill_others()
+                        raise _Died(str((message or {}).get("error", "it closed its status channel")))
+                    if message.get("op") == "ready":
+                        child.fresh = False
+        return child
+
+    def _spawn_quietly(self) -> None:
+        try:
+            self._spawn()
+        except OSError:
+            self._kill_others()  # e.g. EAGAIN under a full pids cap; the next request retries
 
     def _spawn(self) -> None:
-        """Fork a fresh interpreter; its ready frame is read when it is first needed."""
-        ours, theirs = socket.socketpair()
-        pid = os.fork()
-        if pid == 0:
-            status = 1
+        """Fork a fresh interpreter; its ready datagram is read when it is first needed."""
+        request_r, request_w = os.pipe()
+        out_r, out_w = os.pipe()
+        err_r, err_w = os.pipe()
+        for fd in (out_r, err_r):
             try:
-                ours.close()
-                worker.prctl(_PR_SET_DUMPABLE, 1)  # fork kept the supervisor's "not dumpable"
-                _raise_oom_score()
-                out_fd, err_fd = worker.prepare_interpreter(self._spec)  # also replaces fds 0-2
-                server = worker.ExecServer(theirs.fileno(), theirs.fileno(), out_fd, err_fd)
-                server.warm_up()
-                server.serve()
-                status = 0
-            except BaseException as exc:
-                try:
-                    protocol.send_frame(theirs, {"op": "error", "error": f"{type(exc).__name__}: {exc}"})
-                except OSError:
-                    pass  # the supervisor hung up already
-            finally:
-                os._exit(status)  # never fall back into the supervisor's loop
+                fcntl.fcntl(fd, _F_SETPIPE_SZ, _PIPE_BYTES)  # fewer wake-ups for big outputs
+            except OSError:
+                pass  # above /proc/sys/fs/pipe-max-size: the default size works too
+        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        try:
+            pid = os.fork()
+        except OSError:
+            for fd in (request_r, request_w, out_r, out_w, err_r, err_w):
+                os.close(fd)
+            ours.close()
+            theirs.close()
+            raise
+        if pid == 0:
+            self._become_interpreter(request_r, theirs.fileno(), out_w, err_w)
+        for fd in (request_r, out_w, err_w):
+            os.close(fd)
         theirs.close()
-        self._conn, self._fresh = ours, True
+        for fd in (out_r, err_r):
+            fcntl.fcntl(fd, fcntl.F_SETFL, fcntl.fcntl(fd, fcntl.F_GETFL) | os.O_NONBLOCK)
+        ours.setblocking(False)
+        child = _Interpreter(pid, os.pidfd_open(pid), request_w, ours, {out_r: 1, err_r: 2})
+        child.poller = select.poll()
+        for fd in (out_r, err_r, ours.fileno(), child.pidfd):
+            child.poller.register(fd, select.POLLIN)
+        child.poller.register(self._in, 0)  # an empty mask still reports POLLHUP and POLLERR
+        child.oom_baseline = self._oom_kills()
+        self._child = child
+        self._last_pgid = pid
+
+    def _become_interpreter(self, request: int, status: int, out: int, err: int) -> None:
+        """In the forked child: keep only the interpreter's fds and serve; never return."""
+        code = 1
+        try:
+            os.dup2(out, 1)
+            os.dup2(err, 2)
+            keep = {0, 1, 2, request, status}
+            _close_fds_except(keep)
+            worker.prctl(_PR_SET_DUMPABLE, 1)  # fork kept the supervisor's "not dumpable"
+            _raise_oom_score()
+            if self._kill_mode != "pidns":
+                os.setsid()  # a process group of its own, apart from the supervisor's
+            worker.prepare_interpreter(self._spec)
+            server = worker.ExecServer(request, status)
+            server.warm_up()
+            server.serve()
+            code = 0
+        except BaseException as exc:
+            try:
+                os.write(status, json.dumps({"op": "error", "error": f"{type(exc).__name__}: {exc}"}).encode())
+            except OSError:
+                pass  # the supervisor hung up already
+        finally:
+            os._exit(code)  # never fall back into the supervisor's loop
+
+    def _death(self, pid: int) -> str:
+        """How ``pid`` (a child that exited) died, in words."""
+        status = self._reaped.pop(pid, None)
+        if status is None:
+            try:
+                _, status = os.waitpid(pid, 0)
+            except ChildProcessError:
+                return "it exited"
+        if os.WIFSIGNALED(status):
+            number = os.WTERMSIG(status)
+            try:
+                name = signal.Signals(number).name
+            except ValueError:
+                name = f"signal {number}"
+            return f"killed by {name}"
+        return f"exit status {os.WEXITSTATUS(status)}"
 
     def _kill_others(self) -> None:
-        """SIGKILL every process in the container but this one and wait until all are gone."""
-        if self._conn is not None:
-            self._conn.close()
-            self._conn = None
+        """SIGKILL every process of the sandbox but this one and wait until all are gone."""
+        child, self._child = self._child, None
+        if child is not None:
+            child.close()
         deadline = time.monotonic() + KILL_WAIT_S
         while True:
-            try:
-                os.kill(-1, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-            if not _other_processes():
+            self._kill_round()
+            self._reap()
+            if not self._others_alive():
                 return
             if time.monotonic() > deadline:
                 raise SystemExit("sandbox processes survived SIGKILL")
             time.sleep(0.001)
 
-    @staticmethod
-    def _wait_readable(conn: socket.socket, deadline: float) -> None:
-        """Wait for the interpreter's reply while watching stdin for the host hanging up."""
-        poller = select.poll()
-        poller.register(conn, select.POLLIN)
-        poller.register(0, 0)  # an empty mask still reports POLLHUP and POLLERR
-        while True:
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                raise protocol.FrameTimeout("the interpreter did not answer in time")
-            for fd, _ in poller.poll(max(1, int(remaining * 1000 + 0.999))):
-                if fd == 0:
-                    raise HostGone()
-                return
+    def _kill_round(self) -> None:
+        if self._kill_mode == "pidns":
+            try:
+                os.kill(-1, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        elif self._kill_mode == "uid":
+            _kill_as(int(self._spec["uid"]))
+        elif self._last_pgid is not None:
+            try:
+                os.killpg(self._last_pgid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
 
-
-def _other_processes() -> list[str]:
-    me = str(os.getpid())
-    return [name for name in os.listdir("/proc") if name.isdigit() and name != me]
-
-
-def _oom_kills() -> int:
-    """How many processes the container's OOM killer has killed so far (0 if unknown)."""
-    for path in _OOM_COUNTERS:
+    def _others_alive(self) -> bool:
+        if self._kill_mode == "pidns":
+            me = str(os.getpid())
+            return any(name.isdigit() and name != me for name in os.listdir("/proc"))
+        if self._kill_mode == "uid":
+            return bool(_uid_tasks(int(self._spec["uid"])))
+        if self._last_pgid is None:
+            return False
         try:
-            with open(path) as counters:
-                for line in counters:
-                    key, _, value = line.partition(" ")
-                    if key == "oom_kill":
-                        return int(value)
+            os.killpg(self._last_pgid, 0)
+        except ProcessLookupError:
+            return False
+        return True
+
+    def _reap(self) -> None:
+        """Collect exited children (and, as PID 1, adopted orphans) so none stays a zombie."""
+        while True:
+            try:
+                pid, status = os.waitpid(-1, os.WNOHANG)
+            except ChildProcessError:
+                return
+            if pid == 0:
+                return
+            self._reaped[pid] = status
+            if len(self._reaped) > 1024:
+                self._reaped.pop(next(iter(self._reaped)))
+
+    def _wipe(self) -> None:
+        """The rest of a reset: every other process gone, scratch dirs empty, IPC objects deleted."""
+        self._wipe_pending = False
+        self._kill_others()
+        self._empty_scratch()
+        if self._spec.get("private_ipc", True):
+            _remove_ipc_objects()
+
+    def _empty_scratch(self) -> None:
+        for path in self._scratch:
+            if os.path.isdir(path):
+                mode = os.stat(path).st_mode & 0o7777
+                _empty_dir(path)
+                os.chmod(path, mode)  # /tmp stays 1777
+        os.makedirs(self._workdir, exist_ok=True)
+        owner = self._spec.get("uid")
+        if owner is not None and os.geteuid() == 0:
+            os.chown(self._workdir, int(owner), int(owner))
+
+    def _oom_kills(self) -> int:
+        """How many processes the sandbox's memory cgroup has OOM-killed so far (0 if unknown)."""
+        for path in self._oom_counters:
+            try:
+                with open(path) as counters:
+                    for line in counters:
+                        key, _, value = line.partition(" ")
+                        if key == "oom_kill":
+                            return int(value)
+            except OSError:
+                continue
+        return 0
+
+
+def _read(fd: int) -> bytes | None:
+    """Read what is there: bytes, b"" at end of file, None when nothing is ready."""
+    try:
+        return os.read(fd, _READ_BYTES)
+    except BlockingIOError:
+        return None
+
+
+def _close_fds_except(keep: set[int]) -> None:
+    for name in os.listdir("/proc/self/fd"):
+        fd = int(name)
+        if fd not in keep:
+            try:
+                os.close(fd)
+            except OSError:
+                pass  # the directory's own fd, already gone
+
+
+def _kill_as(uid: int) -> None:
+    """``kill(-1, SIGKILL)`` from a helper running as ``uid``: exactly that uid's processes,
+    atomically with respect to fork (a fork bomb cannot outrun it)."""
+    pid = os.fork()
+    if pid == 0:
+        try:
+            os.setuid(uid)
+            os.kill(-1, signal.SIGKILL)
+        except BaseException:
+            pass
+        os._exit(0)
+    os.waitpid(pid, 0)
+
+
+def _uid_tasks(uid: int) -> list[int]:
+    """Pids whose real uid is ``uid`` (zombies included), from /proc."""
+    pids = []
+    for name in os.listdir("/proc"):
+        if not name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{name}/status", "rb") as status:
+                for line in status:
+                    if line.startswith(b"Uid:"):
+                        if int(line.split()[1]) == uid:
+                            pids.append(int(name))
+                        break
         except OSError:
             continue
-    return 0
+    return pids
 
 
 def _raise_oom_score() -> None:
@@ -315,7 +655,6 @@ def main(argv: list[str] | None = None) -> None:
     if os.getpid() != 1:
         sys.exit("supervisor.py must be PID 1 of its container (run the container without --init)")
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # a handler would let sandboxed code signal us
-    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # the kernel reaps children and adopted orphans
     worker.prctl(_PR_SET_DUMPABLE, 0)
     preloaded = worker.preload_modules([name for name in args.preload.split(",") if name])
     gc.freeze()  # keep the preloaded heap out of the collector: fewer copy-on-write pages

@@ -1,41 +1,34 @@
-"""The process side of a sandbox: a fork server (zygote) and the exec server it forks per episode.
+"""The interpreter side of a sandbox: one persistent Python namespace serving exec requests.
 
-Run as a script (``python worker.py ...``); it is stdlib-only and needs nothing else from ToolGym,
-so the Docker backend can copy it with ``protocol.py`` into a container and run it unchanged.
+Stdlib only; it needs nothing else from ToolGym, so the Docker backend copies it with
+``protocol.py``, ``seccomp.py`` and ``supervisor.py`` into a container. A supervisor (see
+:mod:`supervisor`) forks one :class:`ExecServer` per episode and is the only process that talks
+to the host. What the interpreter may touch, and therefore what the policy's code may touch, is
+deliberately limited to:
 
-``--zygote FD``
-    Pre-import heavy modules (``--preload numpy,sympy``), then serve requests on ``FD``, a
-    ``SOCK_SEQPACKET`` control socket, one frame per datagram:
+* fd 0: ``/dev/null``;
+* fds 1 and 2: pipes whose other ends the supervisor reads. Whatever the code (or any process it
+  starts) writes there is *output*, kept byte for byte up to the output limit: these pipes carry no
+  framing, so nothing written to them can pass for a protocol frame or an end-of-call marker;
+* a request pipe (read end): the supervisor writes :mod:`protocol` frames ``{"op": "exec",
+  "code": ..., "nonce": ...}`` or ``{"op": "ping", "nonce": ...}``;
+* a status socket (``SOCK_SEQPACKET``, write side): one datagram per finished request,
+  ``{"op": "done", "nonce": ..., "error_kind": ..., "error_type": ..., "traceback": ...}``, plus
+  ``{"op": "ready"}`` once at start. The supervisor drops every datagram that is not a well-formed
+  ``done`` carrying the current request's nonce, so garbage or replayed frames are ignored; the
+  status never carries output, and the supervisor, not the interpreter, decides ``timeout``,
+  ``crashed`` and ``memory`` deaths.
 
-    * ``{"op": "spawn", "spec": {...}}`` with one stream socket attached via SCM_RIGHTS: fork a
-      child that becomes a sandboxed interpreter (see :func:`prepare_interpreter`) serving exec
-      requests on that socket; reply ``{"pid": N}``. Forking an interpreter that already imported
-      numpy/sympy costs milliseconds, restarting Python costs tens to hundreds.
-    * ``{"op": "kill", "uid": U}``: SIGKILL every process of uid ``U``; reply ``{"ok": true}``.
-
-    Failures are replied as ``{"error": "..."}``. The zygote exits when the host closes the socket.
-    If the host died without killing a uid it spawned for, the zygote then kills that uid's
-    processes and deletes its work dir, unless the spec's ``uid_lock`` file stays locked by someone
-    else (the uid was leased again).
-
-``--stdio [--spec JSON]``
-    Become one sandboxed interpreter serving exec requests on stdin/stdout. (Containers run
-    ``supervisor.py`` instead, which forks interpreters from this module's :class:`ExecServer`.)
-
-The exec server speaks :mod:`protocol` frames: it first sends ``{"op": "ready", "pid": N}`` (or
-``{"op": "error", "error": ...}`` when setup failed), then answers ``{"op": "exec", "code": ...,
-"max_output": N, "timeout": S}`` with ``{"op": "result", "stdout": ..., "stderr": ...,
-"error_kind": ..., "error_type": ..., "traceback": ..., "truncated": ...}`` and ``{"op": "ping"}``
-with ``{"op": "pong"}``. Variables persist across exec requests.
+The server keeps private references to everything it uses (``os.read``, ``os.write``, a JSON
+encoder and decoder of its own), so code that rebinds ``json.dumps``, ``os.write`` or ``print``
+breaks only itself. Anything that still breaks the server (closing its fds, ``os._exit``) ends
+the process; the supervisor sees how it died and reports it as the policy's crash.
 """
 
 from __future__ import annotations
 
-import argparse
 import builtins
 import ctypes
-import fcntl
-import gc
 import importlib
 import io
 import json
@@ -43,20 +36,17 @@ import linecache
 import math
 import os
 import resource
-import select
-import shutil
 import signal
-import socket
 import sys
-import time
 import traceback
 import types
 from typing import Any
 
-if __package__:  # imported as toolgym.sandbox.worker (tests, tools)
-    from toolgym.sandbox import protocol
-else:  # run as a script next to protocol.py: the zygote, or a copy inside a container
+if __package__:  # imported as toolgym.sandbox.worker (the zygote, tests)
+    from toolgym.sandbox import protocol, seccomp
+else:  # a copy inside a container, next to protocol.py and seccomp.py
     import protocol  # type: ignore[no-redef]
+    import seccomp  # type: ignore[no-redef]
 
 #: Seconds of CPU granted past the wall-clock timeout before RLIMIT_CPU kills a runaway worker:
 #: a backstop for when the host cannot kill it (the host normally does so at the timeout).
@@ -64,87 +54,62 @@ CPU_MARGIN_S = 2.0
 #: Frames of user code kept in a traceback, and characters kept from its end.
 TRACEBACK_FRAMES = 20
 TRACEBACK_CHARS = 8000
-#: How long the zygote waits for a kill helper before killing the helper itself.
-KILL_HELPER_TIMEOUT_S = 2.0
-#: How long a zygote whose host died spends cleaning up before it exits.
-ORPHAN_WAIT_S = 2.0
-_CONTROL_DATAGRAM_BYTES = 64 * 1024
-_PR_SET_CHILD_SUBREAPER = 36
 _PR_SET_NO_NEW_PRIVS = 38
 _PR_SET_KEEPCAPS = 8
+_PR_CAPBSET_DROP = 24
 _PR_CAP_AMBIENT = 47
 _PR_CAP_AMBIENT_RAISE = 2
 _CAP_DAC_READ_SEARCH = 2
 _LINUX_CAPABILITY_VERSION_3 = 0x20080522
 
 
-class _Budget:
-    """Characters of output a call may still keep, shared by its stdout and stderr."""
 
-    def __init__(self, chars: int) -> None:
-        self.remaining = chars
+#: Largest status datagram the server sends (a traceback is cut to TRACEBACK_CHARS before).
+STATUS_BYTES = 60 * 1024
+#: Read size for request frames.
+_READ_BYTES = 1024**2
+# Private references, taken before any user code runs: rebinding the public names breaks only
+# the code that did it.
+_os_read, _os_write, _os_getpid, _os_exit = os.read, os.write, os.getpid, os._exit
+_encode = json.JSONEncoder(ensure_ascii=True, separators=(",", ":")).encode
+_decode = json.JSONDecoder().decode
+_unpack_header = protocol._HEADER.unpack  # noqa: SLF001 - same package, frozen at import
 
 
-class _BoundedStream(io.TextIOBase):
-    """A text stream that keeps the first characters it is given and only counts the rest.
+#: Characters a cell may print line by line (so ``print`` then ``os.system`` keep their order);
+#: past them, output is written in blocks of OUTPUT_BUFFER_BYTES (print-heavy loops stay fast).
+LINE_BUFFERED_CHARS = 64 * 1024
+OUTPUT_BUFFER_BYTES = 64 * 1024
 
-    Printing 100 MB therefore stores at most the budget; the overflow becomes a marker.
-    """
 
-    def __init__(self, budget: _Budget, fd: int) -> None:
-        super().__init__()
-        self._budget = budget
-        self._fd = fd
-        self._parts: list[str] = []
-        self.dropped = 0
+class _OutputStream(io.TextIOWrapper):
+    """sys.stdout/sys.stderr of the interpreter: line buffered for the first
+    LINE_BUFFERED_CHARS characters of each cell, block buffered after."""
 
-    @property
-    def encoding(self) -> str:  # some libraries consult it before writing
-        return "utf-8"
+    _budget = 0
 
-    def writable(self) -> bool:
-        return True
-
-    def fileno(self) -> int:
-        """The fd behind it (1 or 2, a captured memfd): ``subprocess.run(stdout=sys.stdout)`` works."""
-        return self._fd
+    def start_cell(self) -> None:
+        self._budget = LINE_BUFFERED_CHARS
+        if not self.line_buffering:
+            self.reconfigure(line_buffering=True)
 
     def write(self, text: str) -> int:
-        if not isinstance(text, str):
-            raise TypeError(f"write() argument must be str, not {type(text).__name__}")
-        room = self._budget.remaining
-        if len(text) <= room:
-            self._parts.append(text)
-            self._budget.remaining = room - len(text)
-        else:
-            self._parts.append(text[:room])
-            self._budget.remaining = 0
-            self.dropped += len(text) - room
-        return len(text)
+        written = super().write(text)
+        if self._budget > 0:
+            self._budget -= len(text)
+            if self._budget <= 0:
+                self.reconfigure(line_buffering=False)
+        return written
 
-    def absorb_fd(self, fd: int) -> None:
-        """Append what processes wrote to ``fd`` (an O_APPEND memfd) and empty it."""
-        size = os.fstat(fd).st_size
-        if not size:
-            return
-        data = os.pread(fd, min(size, 4 * self._budget.remaining), 0)  # <= 4 bytes per char
-        os.ftruncate(fd, 0)
-        self.write(data.decode("utf-8", "replace"))
-        self.dropped += size - len(data)  # bytes never read, counted as characters
-
-    def getvalue(self) -> str:
-        text = "".join(self._parts)
-        if self.dropped:
-            text += f"\n[... output truncated: {self.dropped} more characters not shown ...]\n"
-        return _valid_utf8(text)
+    def fileno(self) -> int:  # ``subprocess.run(stdout=sys.stdout)`` works
+        return self.buffer.fileno()
 
 
 class ExecServer:
-    """Runs code in one persistent namespace and answers exec requests until the host hangs up."""
+    """Runs code in one persistent namespace and answers requests until the supervisor hangs up."""
 
-    def __init__(self, rfd: int, wfd: int, out_fd: int, err_fd: int) -> None:
-        self._rfd, self._wfd = rfd, wfd
-        self._out_fd, self._err_fd = out_fd, err_fd
+    def __init__(self, request_fd: int, status_fd: int) -> None:
+        self._rfd, self._sfd = request_fd, status_fd
         self._pid = os.getpid()
         self._forked = False
         self._cells = 0
@@ -153,39 +118,94 @@ class ExecServer:
         main.__builtins__ = builtins  # type: ignore[attr-defined]
         sys.modules["__main__"] = main
         self._globals = main.__dict__
+        self._stdout = self._stream(1)
+        self._stderr = self._stream(2)
+        sys.stdout, sys.stderr = self._stdout, self._stderr
+        sys.__stdout__, sys.__stderr__ = self._stdout, self._stderr  # type: ignore[misc]
         _, self._cpu_hard = resource.getrlimit(resource.RLIMIT_CPU)
-        os.register_at_fork(after_in_child=self._detach)
+        self._getrusage, self._setrlimit = resource.getrusage, resource.setrlimit
+        os.register_at_fork(before=self._flush, after_in_child=self._detach)
+
+    def _flush(self) -> None:
+        """Before a fork: what was printed so far goes out once, and before the child's output."""
+        for stream in (self._stdout, self._stderr):
+            try:
+                stream.flush()
+            except Exception:
+                pass  # the code closed or broke it
+
+    @staticmethod
+    def _stream(fd: int) -> "_OutputStream":
+        raw = io.FileIO(fd, "w", closefd=False)
+        return _OutputStream(io.BufferedWriter(raw, OUTPUT_BUFFER_BYTES), encoding="utf-8", errors="backslashreplace")
 
     def serve(self) -> None:
-        protocol.send_frame(self._wfd, {"op": "ready", "pid": self._pid})
+        self._status({"op": "ready", "pid": self._pid})
         while True:
-            try:
-                request = protocol.recv_frame(self._rfd)
-            except protocol.ConnectionClosed:
+            request = self._recv()
+            if request is None:
                 return
             op = request.get("op")
             if op == "exec":
-                reply = self._exec(request)
-            elif op == "ping":
-                reply = {"op": "pong"}
+                status = self._exec(request)
             else:
-                reply = {"op": "error", "error": f"unknown op {op!r}"}
-            protocol.send_frame(self._wfd, reply)
+                status = {"op": "done"} if op == "ping" else {"op": "done", "error_kind": "exception",
+                                                              "error_type": "ProtocolError",
+                                                              "traceback": f"unknown op {op!r}"}
+            status["nonce"] = request.get("nonce")
+            self._status(status)
 
     def warm_up(self) -> None:
         """Run one empty cell. A freshly forked interpreter pays copy-on-write page faults the
         first time it runs the exec path (milliseconds); a server forked ahead of use pays them
         here, before it says it is ready, instead of in the episode's first call."""
-        self._exec({"code": "pass", "max_output": 0, "timeout": 10.0})
+        self._exec({"code": "pass", "timeout": 10.0})
         self._cells = 0
 
+    def _recv(self) -> dict[str, Any] | None:
+        """The next request, or None when the supervisor hung up (or the code broke the pipe)."""
+        try:
+            header = self._read_exact(protocol.HEADER_BYTES)
+            if header is None:
+                return None
+            (length,) = _unpack_header(header)
+            payload = self._read_exact(length) if length else b""
+            if payload is None:
+                return None
+            message = _decode(payload.decode("utf-8"))
+        except (OSError, ValueError):
+            return None
+        return message if isinstance(message, dict) else None
+
+    def _read_exact(self, size: int) -> bytes | None:
+        parts, missing = [], size
+        while missing:
+            chunk = _os_read(self._rfd, min(missing, _READ_BYTES))
+            if not chunk:
+                return None
+            parts.append(chunk)
+            missing -= len(chunk)
+        return b"".join(parts)
+
+    def _status(self, message: dict[str, Any]) -> None:
+        """Send one status datagram; a server that cannot (the code closed or replaced the
+        socket) ends here, and the supervisor reports the death as the policy's crash."""
+        try:
+            data = _encode(message).encode("ascii")
+            if len(data) > STATUS_BYTES:
+                message = dict(message, traceback=(message.get("traceback") or "")[-TRACEBACK_CHARS // 2 :])
+                data = _encode(message).encode("ascii")[:STATUS_BYTES]
+            _os_write(self._sfd, data)
+        except BaseException:
+            _os_exit(3)
+
     def _detach(self) -> None:
-        """In a child that user code forked: let go of the channel so only the server answers,
-        and so the host sees end-of-file when the server dies even while such children live."""
+        """In a child that user code forked: let go of the channels so only the server answers,
+        and so the supervisor sees the server's death even while such children live."""
         if self._forked:
             return
         self._forked = True
-        for fd in {self._rfd, self._wfd}:
+        for fd in {self._rfd, self._sfd}:
             try:
                 os.close(fd)
             except OSError:
@@ -194,14 +214,15 @@ class ExecServer:
     def _exec(self, request: dict[str, Any]) -> dict[str, Any]:
         code = str(request.get("code", ""))
         self._arm_cpu_limit(float(request.get("timeout", 10.0)))
-        budget = _Budget(int(request.get("max_output", 16_384)))
-        out, err = _BoundedStream(budget, 1), _BoundedStream(budget, 2)
         self._cells += 1
         filename = f"<cell-{self._cells}>"
         linecache.cache[filename] = (len(code), None, code.splitlines(True), filename)
         error: BaseException | None = None
-        saved = sys.stdout, sys.stderr
-        sys.stdout, sys.stderr = out, err
+        if self._stdout.closed or self._stderr.closed:  # the code closed our streams: new ones
+            self._stdout, self._stderr = self._stream(1), self._stream(2)
+        for stream in (self._stdout, self._stderr):
+            stream.start_cell()
+        sys.stdout, sys.stderr = self._stdout, self._stderr
         try:
             exec(compile(code, filename, "exec"), self._globals)
         except SystemExit as exc:
@@ -209,44 +230,35 @@ class ExecServer:
                 error = exc
         except BaseException as exc:  # the policy's fault, reported as a result
             error = exc
-        finally:
-            sys.stdout, sys.stderr = saved
-        if self._forked or os.getpid() != self._pid:
-            # A child forked by the code ran to the end of the cell: it must not answer the host.
-            os._exit(0 if error is None else 1)
-        for stream in (sys.__stdout__, sys.__stderr__):
+        if self._forked or _os_getpid() != self._pid:
+            # A child forked by the code ran to the end of the cell: it must not answer.
+            _os_exit(0 if error is None else 1)
+        for stream in {self._stdout, self._stderr, sys.stdout, sys.stderr}:
             try:
-                if stream is not None:
-                    stream.flush()
-            except (OSError, ValueError):
+                stream.flush()
+            except Exception:
                 pass  # the code closed or broke it; what it held is lost
-        out.absorb_fd(self._out_fd)
-        err.absorb_fd(self._err_fd)
-        reply: dict[str, Any] = {
-            "op": "result",
-            "stdout": out.getvalue(),
-            "stderr": err.getvalue(),
-            "error_kind": None,
-            "error_type": None,
-            "traceback": None,
-            "truncated": bool(out.dropped or err.dropped),
-        }
+        sys.stdout, sys.stderr = self._stdout, self._stderr
+        status: dict[str, Any] = {"op": "done", "error_kind": None, "error_type": None, "traceback": None}
         if error is not None:
-            reply["error_kind"] = "memory" if isinstance(error, MemoryError) else "exception"
-            reply["error_type"] = type(error).__name__
-            reply["traceback"] = _user_traceback(error)
-        return reply
+            try:
+                status["error_kind"] = "memory" if isinstance(error, MemoryError) else "exception"
+                status["error_type"] = type(error).__name__
+                status["traceback"] = _user_traceback(error)
+            except BaseException:  # the code broke the traceback machinery itself
+                status["traceback"] = "(the traceback could not be formatted)"
+        return status
 
     def _arm_cpu_limit(self, timeout: float) -> None:
         """Let this call use ``timeout`` + margin more CPU seconds; past that the kernel kills us."""
-        usage = resource.getrusage(resource.RUSAGE_SELF)
-        soft = math.ceil(usage.ru_utime + usage.ru_stime + timeout + CPU_MARGIN_S)
-        if self._cpu_hard != resource.RLIM_INFINITY:
-            soft = min(soft, self._cpu_hard)
         try:
-            resource.setrlimit(resource.RLIMIT_CPU, (soft, self._cpu_hard))
-        except (ValueError, OSError):
-            pass  # the code lowered the hard limit itself; the host's wall clock still applies
+            usage = self._getrusage(resource.RUSAGE_SELF)
+            soft = math.ceil(usage.ru_utime + usage.ru_stime + timeout + CPU_MARGIN_S)
+            if self._cpu_hard != resource.RLIM_INFINITY:
+                soft = min(soft, self._cpu_hard)
+            self._setrlimit(resource.RLIMIT_CPU, (soft, self._cpu_hard))
+        except Exception:
+            pass  # the code lowered the hard limit or broke ``resource``; the wall clock still applies
 
 
 def _user_traceback(error: BaseException) -> str:
@@ -272,27 +284,23 @@ def _valid_utf8(text: str) -> str:
     return text
 
 
-def prepare_interpreter(spec: dict[str, Any]) -> tuple[int, int]:
+def prepare_interpreter(spec: dict[str, Any]) -> None:
     """Turn this process into a sandboxed interpreter described by ``spec``.
 
     ``spec`` keys, all optional: ``workdir`` (cwd, HOME and TMPDIR), ``memory_bytes``
-    (RLIMIT_AS), ``file_size_bytes`` (RLIMIT_FSIZE), ``max_processes`` (RLIMIT_NPROC) and ``uid``
-    (drop to this uid; needs root). Core dumps are disabled, stdin reads /dev/null, and fds 1/2
-    point at memfds so output of subprocesses (``os.system``) can be captured; their fds are
-    returned. With a ``uid``, every other process of that uid is killed first: the uid belongs to
-    one sandbox, and a fresh interpreter must not share it with the previous one's leftovers.
+    (RLIMIT_AS), ``file_size_bytes`` (RLIMIT_FSIZE), ``max_processes`` (RLIMIT_NPROC), ``uid``
+    (drop to this uid; needs root), ``drop_caps`` (without a uid: drop every capability) and
+    ``kill_uid_on_start`` (default true). Core dumps are disabled, stdin reads /dev/null and the
+    seccomp filter of :mod:`seccomp` is installed (where the architecture has one). With a
+    ``uid``, every other process of that uid is killed first (unless ``kill_uid_on_start`` is
+    false): the uid belongs to one sandbox, and a fresh interpreter must not share it with the
+    previous one's leftovers.
     """
     signal.signal(signal.SIGCHLD, signal.SIG_DFL)
     signal.signal(signal.SIGINT, signal.default_int_handler)
     null = os.open(os.devnull, os.O_RDONLY)
     os.dup2(null, 0)
     os.close(null)
-    captured = []
-    for target, name in ((1, "toolgym-stdout"), (2, "toolgym-stderr")):
-        fd = os.memfd_create(name)
-        fcntl.fcntl(fd, fcntl.F_SETFL, fcntl.fcntl(fd, fcntl.F_GETFL) | os.O_APPEND)
-        os.dup2(fd, target)
-        captured.append(fd)
     workdir = spec.get("workdir")
     if workdir:
         os.chdir(workdir)
@@ -312,12 +320,31 @@ def prepare_interpreter(spec: dict[str, Any]) -> tuple[int, int]:
         os.setuid(uid)
         if keep_read:
             _retain_read_search()
-        try:
-            os.kill(-1, signal.SIGKILL)  # every process of this uid but us
-        except ProcessLookupError:
-            pass
+        if spec.get("kill_uid_on_start", True):
+            try:
+                os.kill(-1, signal.SIGKILL)  # every process of this uid but us
+            except ProcessLookupError:
+                pass
+    elif spec.get("drop_caps"):
+        _drop_all_capabilities()
     prctl(_PR_SET_NO_NEW_PRIVS, 1)  # setuid binaries cannot regain privileges
-    return captured[0], captured[1]
+    try:
+        seccomp.install()
+    except seccomp.SeccompUnavailable:
+        pass  # documented: without the filter, a host that allows user namespaces lets it unshare
+
+
+def _drop_all_capabilities() -> None:
+    """No capability left, in any set, and none to regain (an interpreter that is root of a user
+    namespace: without this it could ptrace its supervisor)."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    for cap in range(64):
+        if libc.prctl(_PR_CAPBSET_DROP, cap, 0, 0, 0) != 0 and ctypes.get_errno() == 22:  # EINVAL
+            break  # past the last capability this kernel knows
+    header = _CapHeader(_LINUX_CAPABILITY_VERSION_3, 0)
+    data = (_CapData * 2)()
+    if libc.capset(ctypes.byref(header), data) != 0:
+        raise OSError(ctypes.get_errno(), "capset(nothing) failed")
 
 
 def _reseed_inherited_rngs() -> None:
@@ -398,137 +425,6 @@ def _retain_read_search() -> None:
     prctl(_PR_CAP_AMBIENT, _PR_CAP_AMBIENT_RAISE, _CAP_DAC_READ_SEARCH)
 
 
-class Zygote:
-    """Forks pre-imported interpreters on request; see the module docstring for the requests."""
-
-    def __init__(self, ctrl_fd: int) -> None:
-        self._ctrl = socket.socket(fileno=ctrl_fd)
-        #: uid -> the latest spec spawned with it, for uids not killed yet.
-        self._live_uids: dict[int, dict[str, Any]] = {}
-
-    def serve(self, preloaded: list[str]) -> None:
-        signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # the kernel reaps our children: no zombies
-        signal.signal(signal.SIGINT, signal.SIG_IGN)  # our lifetime is the control socket's
-        prctl(_PR_SET_CHILD_SUBREAPER, 1)  # orphans of sandboxes come back here to be reaped
-        gc.freeze()  # keep the preloaded heap out of the collector: fewer copy-on-write pages
-        self._ctrl.send(protocol.encode_frame({"op": "ready", "pid": os.getpid(), "preloaded": preloaded}))
-        while True:
-            try:
-                data, fds, flags, _ = socket.recv_fds(self._ctrl, _CONTROL_DATAGRAM_BYTES, 1)
-            except ConnectionResetError:
-                data, fds, flags = b"", [], 0
-            if not data:  # the host closed the control socket, maybe by dying
-                self._kill_orphaned_uids()
-                return
-            try:
-                if flags & (socket.MSG_TRUNC | socket.MSG_CTRUNC):
-                    raise protocol.ProtocolError("control datagram truncated")
-                reply = self._handle(protocol.decode_frame(data), fds)
-            except Exception as exc:  # reported to the host, which raises SandboxStartError
-                reply = {"error": f"{type(exc).__name__}: {exc}"}
-            finally:
-                for fd in fds:
-                    os.close(fd)
-            self._ctrl.send(protocol.encode_frame(reply))
-
-    def _handle(self, request: dict[str, Any], fds: list[int]) -> dict[str, Any]:
-        op = request.get("op")
-        if op == "spawn":
-            if len(fds) != 1:
-                raise ValueError(f"spawn needs exactly one attached socket, got {len(fds)}")
-            spec = dict(request.get("spec") or {})
-            pid = self._spawn(fds[0], spec)
-            if spec.get("uid") is not None:
-                self._live_uids[int(spec["uid"])] = spec
-            return {"pid": pid}
-        if op == "kill":
-            uid = int(request["uid"])
-            self._kill_uid(uid)
-            self._live_uids.pop(uid, None)
-            return {"ok": True}
-        raise ValueError(f"unknown op {op!r}")
-
-    def _spawn(self, fd: int, spec: dict[str, Any]) -> int:
-        pid = os.fork()
-        if pid:
-            return pid
-        status = 1
-        try:
-            self._ctrl.close()
-            os.setsid()  # own process group: the non-root host kills the sandbox by group
-            try:
-                out_fd, err_fd = prepare_interpreter(spec)
-            except BaseException as exc:
-                protocol.send_frame(fd, {"op": "error", "error": f"{type(exc).__name__}: {exc}"})
-                raise
-            ExecServer(fd, fd, out_fd, err_fd).serve()
-            status = 0
-        finally:
-            os._exit(status)  # never fall back into the zygote's loop
-
-    def _kill_orphaned_uids(self) -> None:
-        """Clean up after a host that died: kill its sandboxes' processes, delete their work dirs,
-        and wait for our children so none is left a zombie under an init that does not reap."""
-        deadline = time.monotonic() + ORPHAN_WAIT_S
-        for uid, spec in self._live_uids.items():
-            lock = None
-            try:
-                if spec.get("uid_lock"):
-                    lock = os.open(spec["uid_lock"], os.O_RDWR)
-                # The host's fds close one by one as it dies: its lease lock may outlive our socket.
-                while lock is not None and not _try_flock(lock):
-                    if time.monotonic() > deadline:
-                        raise BlockingIOError(f"uid {uid} was leased again")
-                    time.sleep(0.01)
-                self._kill_uid(uid)
-            except OSError:
-                continue
-            finally:
-                if lock is not None:
-                    os.close(lock)
-            if spec.get("workdir"):
-                shutil.rmtree(spec["workdir"], ignore_errors=True)
-        while time.monotonic() < deadline:
-            try:
-                os.waitpid(-1, os.WNOHANG)  # children are auto-reaped; this only asks if any remain
-            except ChildProcessError:
-                return
-            time.sleep(0.01)
-
-    def _kill_uid(self, uid: int) -> None:
-        """SIGKILL all processes of ``uid`` from a helper that runs as ``uid``.
-
-        ``kill(-1)`` from that uid reaches exactly its processes, including ones that escaped
-        with setsid, and the kernel delivers it atomically with respect to fork, so a fork bomb
-        cannot outrun it.
-        """
-        read_end, write_end = os.pipe()
-        pid = os.fork()
-        if pid == 0:
-            try:
-                os.setuid(uid)
-                os.kill(-1, signal.SIGKILL)
-            except BaseException:
-                pass  # ProcessLookupError: nothing left; the host checks /proc either way
-            os._exit(0)
-        os.close(write_end)
-        try:
-            # The pipe reads as closed once the helper exits; the sandbox could stop the helper.
-            if not select.select([read_end], [], [], KILL_HELPER_TIMEOUT_S)[0]:
-                os.kill(pid, signal.SIGKILL)
-                raise TimeoutError(f"kill helper for uid {uid} did not finish")
-        finally:
-            os.close(read_end)
-
-
-def _try_flock(fd: int) -> bool:
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        return False
-    return True
-
-
 def preload_modules(names: list[str]) -> list[str]:
     """Import ``names`` where installed; return those imported.
 
@@ -547,22 +443,3 @@ def preload_modules(names: list[str]) -> list[str]:
     return imported
 
 
-def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    mode = parser.add_mutually_exclusive_group(required=True)
-    mode.add_argument("--zygote", type=int, metavar="FD", help="serve spawn requests on this socket")
-    mode.add_argument("--stdio", action="store_true", help="serve exec requests on stdin/stdout")
-    parser.add_argument("--preload", default="numpy,sympy", help="comma-separated modules to pre-import")
-    parser.add_argument("--spec", default="{}", help="JSON interpreter spec for --stdio")
-    args = parser.parse_args(argv)
-    preloaded = preload_modules([name for name in args.preload.split(",") if name])
-    if args.zygote is not None:
-        Zygote(args.zygote).serve(preloaded)
-        return
-    channel_in, channel_out = os.dup(0), os.dup(1)
-    out_fd, err_fd = prepare_interpreter(json.loads(args.spec))
-    ExecServer(channel_in, channel_out, out_fd, err_fd).serve()
-
-
-if __name__ == "__main__":
-    main()

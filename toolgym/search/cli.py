@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 from typing import Any
 
 
@@ -30,7 +31,28 @@ def add_subcommands(sub: Any) -> None:
 
 
 def serve(args: argparse.Namespace) -> int:
-    """Run ``toolgym search serve`` with parsed arguments."""
+    """Run ``toolgym search serve`` with parsed arguments.
+
+    Checked first, each failing with one line that names the fix: the ``search`` extra (and
+    ``search-dense`` for ``--dense-model``, ``search-fast`` for ``--backend numba``), the
+    ``--dense-model`` directory, and that ``--port`` is free (before the index loads).
+    """
+    from toolgym.cli_args import UsageError, check_port_free
+    from toolgym.extras import require
+
+    for module in ("fastapi", "uvicorn", "pydantic", "bm25s", "Stemmer"):
+        require(module, "search", "toolgym search serve")
+    if args.backend == "numba":
+        require("numba", "search-fast", "--backend numba")
+    if args.dense_model:
+        require("model2vec", "search-dense", "--dense-model")
+        if not (Path(args.dense_model) / "config.json").is_file():
+            raise UsageError(
+                f"--dense-model {args.dense_model}: not a local model2vec model directory (no config.json); "
+                "pass a directory saved by model2vec's save_pretrained (models are never downloaded), "
+                "or leave --dense-model out to serve BM25"
+            )
+    check_port_free(args.host, args.port)
     from toolgym.search.service import run_server
 
     return run_server(args)

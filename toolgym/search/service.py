@@ -9,7 +9,7 @@ Endpoints:
 A hit is ``{"id", "title", "text", "score", "rank"}``. Bad requests (empty batch, ``k`` out of range,
 too many queries) get HTTP 422 from the request models. Start it with
 ``toolgym search serve --port 8765`` (see :func:`main`), then point envs at it with
-``gym.make("ToolGym/SearchQA-v0", service_url="http://127.0.0.1:8765")``.
+``gym.make("ToolGym/SearchQA-v1", service_url="http://127.0.0.1:8765")``.
 """
 
 from __future__ import annotations
@@ -76,24 +76,45 @@ def load_retriever(args: argparse.Namespace) -> tuple[Retriever, str, int]:
     from toolgym.search.bm25 import BM25Retriever
     from toolgym.search.corpus import read_passages
 
+    default_index = None
     if args.passages:
         passages = read_passages(args.passages)
     else:
-        from toolgym_tasks.search import bm25_index, encyclopedia
-
-        passages = encyclopedia(args.seed, args.scale).passages
+        passages, default_index = default_corpus(args.seed, args.scale, args.backend)
     if args.dense_model:
+        from toolgym.errors import ToolExecutionError, ToolGymError
         from toolgym.search.dense import DenseRetriever, load_model2vec
 
-        return DenseRetriever(passages, load_model2vec(args.dense_model)), "dense", len(passages)
+        try:
+            model = load_model2vec(args.dense_model)
+        except ToolGymError:
+            raise
+        except Exception as exc:  # a broken model directory, whatever model2vec raises: one line for the CLI
+            raise ToolExecutionError(
+                f"--dense-model {args.dense_model}: cannot load it as a model2vec model ({type(exc).__name__}: {exc})"
+            ) from None
+        return DenseRetriever(passages, model), "dense", len(passages)
     if not args.passages:
-        retriever = bm25_index(args.seed, args.scale, args.backend)
+        retriever = default_index()
     else:
         index_dir = Path(args.index_dir) if args.index_dir else Path(args.passages).with_suffix(".bm25")
         retriever = BM25Retriever.cached(passages, index_dir, backend=args.backend)
     if args.backend == "numba":  # compile the scorer now, not on the first request
         retriever.search(passages[0].title, 1)
     return retriever, "bm25", len(passages)
+
+
+def default_corpus(seed: int, scale: int, backend: str) -> tuple[list[Any], Any]:
+    """The corpus an env family lends for ``toolgym search serve`` without ``--passages`` (the
+    ``search_corpus`` resource of its spec, :mod:`toolgym.families`): passages and a function
+    building their BM25 index."""
+    from toolgym.errors import ToolGymError
+    from toolgym.families import load_object, provided
+
+    lenders = provided("search_corpus")
+    if not lenders:
+        raise ToolGymError("no installed env family provides a default search corpus: pass --passages FILE")
+    return load_object(next(iter(lenders.values())))(seed, scale, backend)
 
 
 def run_server(args: argparse.Namespace) -> int:

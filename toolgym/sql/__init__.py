@@ -1,7 +1,22 @@
-"""Read-only SQL for agents: engines (DuckDB, SQLAlchemy), the guard, the ``sql`` tool and the EX reward."""
+"""Read-only SQL for agents: engines (DuckDB, SQLite, PostgreSQL), the guard, the ``sql`` tool and the EX reward."""
 
-from toolgym.sql.engine import DuckDBEngine, QueryResult, SQLAlchemyEngine, SQLEngine, open_engine
-from toolgym.sql.errors import DatabaseUnavailable, QueryFailed, QueryRefused, QueryTimeout
+from toolgym.sql.engine import (
+    DuckDBEngine,
+    QueryResult,
+    SQLAlchemyEngine,
+    SQLEngine,
+    SQLiteEngine,
+    WorkerEngine,
+    open_engine,
+)
+from toolgym.sql.errors import (
+    DatabaseUnavailable,
+    QueryFailed,
+    QueryMemoryExceeded,
+    QueryOutputTooLarge,
+    QueryRefused,
+    QueryTimeout,
+)
 from toolgym.sql.guard import check_read_only, has_top_level_order_by
 from toolgym.sql.match import ExecutionMatch, extract_sql, results_match
 from toolgym.sql.render import render_table
@@ -12,12 +27,16 @@ __all__ = [
     "DuckDBEngine",
     "ExecutionMatch",
     "QueryFailed",
+    "QueryMemoryExceeded",
+    "QueryOutputTooLarge",
     "QueryRefused",
     "QueryResult",
     "QueryTimeout",
     "SQLAlchemyEngine",
     "SQLEngine",
     "SQLTool",
+    "SQLiteEngine",
+    "WorkerEngine",
     "check_read_only",
     "extract_sql",
     "has_top_level_order_by",

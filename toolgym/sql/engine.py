@@ -1,35 +1,48 @@
-"""Database engines behind the SQL tool: DuckDB (default) and any SQLAlchemy URL (SQLite, PostgreSQL).
+"""Database engines behind the SQL tool: DuckDB (default), SQLite, and PostgreSQL via SQLAlchemy.
 
 Every engine is read-only *by construction*, underneath the lexical guard of :mod:`toolgym.sql.guard`:
 
 * **DuckDB** opens the file with ``read_only=True`` and external access disabled (no file reads or
   writes, no ``ATTACH``, no extension install/load), then locks the configuration so a query cannot
   turn it back on. DuckDB's own parser must also classify the text as exactly one ``SELECT``.
-* **SQLite** (via SQLAlchemy) opens the file with ``mode=ro``, sets ``PRAGMA query_only`` and installs
-  an authorizer that denies every action except reading tables and calling harmless functions.
+* **SQLite** opens the file with ``mode=ro``, sets ``PRAGMA query_only``, caps the length of any
+  string or blob, and installs an authorizer that denies every action except reading tables and
+  calling harmless functions.
 * **PostgreSQL** (via SQLAlchemy) runs each query in a ``READ ONLY`` transaction that is always rolled
   back, with ``statement_timeout`` as the time limit. Use a role without write grants as well.
 
-Timeouts interrupt the running query (DuckDB ``interrupt()``, SQLite ``interrupt()``, PostgreSQL
-``statement_timeout``), raise :class:`QueryTimeout`, and leave the connection usable for the next
-query. Every engine fetches at most ``max_rows + 1`` rows so it can say whether it truncated.
+**Limits that hold.** DuckDB and SQLite run in a worker process per engine
+(:mod:`toolgym.sql.process`): its address space is capped at what it needs once open plus
+``memory_limit_mb``, its own watchdog interrupts a query at ``timeout_s``, and the host kills it
+``GRACE_S`` later if the query is still running (one expensive function call is not interruptible),
+then starts a fresh worker on the same database for the next query. A query therefore ends within
+``timeout_s + 1 s`` and the host process never holds more than one capped reply. Every engine
+fetches at most ``max_rows + 1`` rows so it can say whether it truncated.
 """
 
 from __future__ import annotations
 
 import abc
-import atexit
-import sqlite3
 import threading
-import time
-import weakref
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
-from toolgym.sql.errors import DatabaseUnavailable, QueryFailed, QueryRefused, QueryTimeout
+from toolgym.extras import require_installed
+from toolgym.sql.errors import (
+    DatabaseUnavailable,
+    QueryFailed,
+    QueryMemoryExceeded,
+    QueryOutputTooLarge,
+    QueryRefused,
+    QueryTimeout,
+)
 from toolgym.sql.guard import check_read_only
+from toolgym.sql.local import DUCKDB_CONFIG  # noqa: F401 - re-exported: benchmarks compare with the same settings
+from toolgym.sql.process import DEFAULT_MAX_REPLY_BYTES, EngineProcess
+
+#: Default memory cap of a DuckDB or SQLite worker, on top of what it needs once the database is open.
+DEFAULT_MEMORY_LIMIT_MB = 1024
 
 
 @dataclass
@@ -39,71 +52,6 @@ class QueryResult:
     columns: list[str]
     rows: list[tuple[Any, ...]]
     truncated: bool = False
-
-
-#: Watchdogs still running; stopped at exit so no thread holds a connection while Python shuts down.
-_LIVE_WATCHDOGS: "weakref.WeakSet[Watchdog]" = weakref.WeakSet()
-
-
-@atexit.register
-def _stop_watchdogs() -> None:
-    for watchdog in list(_LIVE_WATCHDOGS):
-        watchdog.close()
-
-
-class Watchdog:
-    """Calls ``interrupt()`` when an armed deadline passes: one sleeping daemon thread per engine.
-
-    Arming and disarming cost a lock and a notify, instead of starting a timer thread per query
-    (about 1 ms on a loaded machine). An interrupt that lands just after a query finished hits an
-    idle connection, where DuckDB and SQLite ignore it. The thread ends after ``IDLE_EXIT_S`` without
-    queries, so engines nobody closes hold no thread.
-    """
-
-    IDLE_EXIT_S = 10.0
-
-    def __init__(self, interrupt: Callable[[], object]) -> None:
-        self._interrupt = interrupt
-        self._cond = threading.Condition()
-        self._deadline: float | None = None
-        self._closed = False
-        self._thread: threading.Thread | None = None
-        _LIVE_WATCHDOGS.add(self)
-
-    def arm(self, timeout_s: float) -> None:
-        with self._cond:
-            if self._thread is None:
-                self._thread = threading.Thread(target=self._run, name="toolgym-sql-watchdog", daemon=True)
-                self._thread.start()
-            self._deadline = time.monotonic() + timeout_s
-            self._cond.notify()
-
-    def disarm(self) -> None:
-        with self._cond:
-            self._deadline = None
-
-    def close(self) -> None:
-        with self._cond:
-            self._closed = True
-            self._cond.notify()
-        thread = self._thread
-        if thread is not None and thread is not threading.current_thread():
-            thread.join(1.0)
-
-    def _run(self) -> None:
-        with self._cond:
-            while not self._closed:
-                if self._deadline is None:
-                    if not self._cond.wait(self.IDLE_EXIT_S) and self._deadline is None:
-                        break  # idle: end the thread; the next arm() starts a new one
-                    continue
-                remaining = self._deadline - time.monotonic()
-                if remaining > 0:
-                    self._cond.wait(remaining)
-                    continue
-                self._deadline = None
-                self._interrupt()
-            self._thread = None
 
 
 class SQLEngine(abc.ABC):
@@ -116,7 +64,10 @@ class SQLEngine(abc.ABC):
         self._lock = threading.Lock()
 
     def execute(self, sql: str, *, max_rows: int = 1000, timeout_s: float = 5.0) -> QueryResult:
-        """Guard, run and fetch ``sql``; raises QueryRefused / QueryFailed / QueryTimeout / DatabaseUnavailable."""
+        """Guard, run and fetch ``sql``.
+
+        Raises one of :data:`toolgym.sql.errors.QUERY_ERRORS`; each names its failure kind in ``kind``.
+        """
         if max_rows < 0 or not timeout_s > 0:
             raise ValueError("max_rows must be >= 0 and timeout_s > 0")
         query = check_read_only(sql)
@@ -143,151 +94,120 @@ def _fetch(cursor: Any, max_rows: int) -> QueryResult:
     return QueryResult(columns, rows[:max_rows], truncated)
 
 
-# --------------------------------------------------------------------------- DuckDB
-#: Settings of every DuckDB connection the tool opens (a second in-process connection to the same
-#: file must use the same settings, as DuckDB requires).
-DUCKDB_CONFIG = {
-    "enable_external_access": False,
-    "autoinstall_known_extensions": False,
-    "autoload_known_extensions": False,
-    "lock_configuration": True,
-    "threads": 1,
-    "memory_limit": "1GB",
+# --------------------------------------------------------------------------- worker-backed engines
+_ERRORS: dict[str, type[Exception]] = {
+    "refused": QueryRefused,
+    "timeout": QueryTimeout,
+    "memory": QueryMemoryExceeded,
+    "output_limit": QueryOutputTooLarge,
+    "exception": QueryFailed,
+    "infra": DatabaseUnavailable,
 }
 
 
-@lru_cache(maxsize=32)
-def _duckdb_root(path: str) -> Any:
-    """One read-only DuckDB database handle per file and process; engines take cursors from it.
+class WorkerEngine(SQLEngine):
+    """An engine whose connection lives in a killable, memory-capped worker process."""
 
-    Cursors share the opened database (cheap to make), while each keeps its own ``interrupt``.
-    """
-    import duckdb
-
-    try:
-        return duckdb.connect(path, read_only=True, config=dict(DUCKDB_CONFIG))
-    except duckdb.Error as exc:
-        raise DatabaseUnavailable(f"cannot open DuckDB database {path!r}: {exc}") from exc
-
-
-class DuckDBEngine(SQLEngine):
-    """A read-only cursor on a DuckDB file."""
-
-    dialect = "duckdb"
-
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, dialect: str, path: str, *, memory_limit_mb: int, max_reply_bytes: int) -> None:
         super().__init__()
-        self.path = str(Path(path).resolve())
-        if not Path(self.path).is_file():
-            raise DatabaseUnavailable(f"DuckDB database {self.path!r} does not exist")
-        self._con: Any = _duckdb_root(self.path).cursor()
-        self._watchdog = Watchdog(lambda: self._con.interrupt())
+        if memory_limit_mb < 16:
+            raise ValueError("memory_limit_mb must be at least 16")
+        self.dialect = dialect
+        self.path = path
+        self.memory_limit_mb = memory_limit_mb
+        self._worker: EngineProcess | None = EngineProcess(
+            dialect, path, memory_limit_mb=memory_limit_mb, max_reply_bytes=max_reply_bytes)
 
-    def _reopen(self) -> None:
-        """Replace a connection that DuckDB invalidated after a fatal error."""
-        _duckdb_root.cache_clear()
-        self._con = _duckdb_root(self.path).cursor()
+    @property
+    def worker(self) -> EngineProcess:
+        """The worker process (for tests and monitoring); :class:`DatabaseUnavailable` once closed."""
+        if self._worker is None:
+            raise DatabaseUnavailable(f"the {self.dialect} engine is closed")
+        return self._worker
 
     def _execute(self, sql: str, max_rows: int, timeout_s: float) -> QueryResult:
-        import duckdb
-
-        if self._con is None:
-            raise DatabaseUnavailable("the DuckDB engine is closed")
-        try:
-            statements = self._con.extract_statements(sql)
-        except duckdb.Error as exc:
-            raise QueryFailed(_duckdb_message(exc)) from None
-        if len(statements) != 1 or statements[0].type != duckdb.StatementType.SELECT:
-            kinds = ", ".join(s.type.name for s in statements) or "nothing"
-            raise QueryRefused(f"Refused: only one read-only SELECT query is allowed (got {kinds}).")
-        self._watchdog.arm(timeout_s)
-        try:
-            return _fetch(self._con.execute(sql), max_rows)
-        except duckdb.InterruptException:
-            raise QueryTimeout(f"Query interrupted: it ran longer than {timeout_s:g} s.") from None
-        except duckdb.FatalException as exc:  # the database handle is invalidated: ours
-            self._reopen()
-            raise DatabaseUnavailable(f"DuckDB failed fatally: {exc}") from exc
-        except duckdb.InternalException as exc:  # a DuckDB bug hit by this query: report, carry on
-            self._reopen()
-            raise QueryFailed(f"DuckDB internal error for this query: {_duckdb_message(exc)}") from None
-        except duckdb.Error as exc:
-            raise QueryFailed(_duckdb_message(exc)) from None
-        except (RuntimeError, ValueError, OverflowError) as exc:  # result values Python cannot hold
-            raise QueryFailed(f"The result could not be converted: {exc}") from None
-        finally:
-            self._watchdog.disarm()
+        reply = self.worker.query(sql, max_rows, timeout_s)
+        if reply[0] == "ok":
+            return QueryResult(list(reply[1]), list(reply[2]), bool(reply[3]))
+        raise _ERRORS.get(reply[1], QueryFailed)(reply[2])
 
     def schema(self) -> dict[str, list[tuple[str, str]]]:
-        with self._lock:
-            rows = self._con.execute(
-                "SELECT table_name, column_name, data_type FROM information_schema.columns "
-                "WHERE table_schema = 'main' ORDER BY table_name, ordinal_position"
-            ).fetchall()
-        out: dict[str, list[tuple[str, str]]] = {}
-        for table, column, dtype in rows:
-            out.setdefault(table, []).append((column, dtype))
-        return out
+        return {t: [tuple(c) for c in cols] for t, cols in self.worker.info["schema"].items()}  # type: ignore[misc]
 
     def foreign_keys(self) -> list[tuple[str, str, str, str]]:
         """``(table, column, referenced_table, referenced_column)`` for every foreign key."""
-        with self._lock:
-            rows = self._con.execute(
-                "SELECT table_name, constraint_text FROM duckdb_constraints() "
-                "WHERE constraint_type = 'FOREIGN KEY' ORDER BY table_name, constraint_index"
-            ).fetchall()
-        out = []
-        for table, text in rows:
-            # e.g. "FOREIGN KEY (customer_id) REFERENCES customers(customer_id)"
-            cols, _, ref = text.partition(" REFERENCES ")
-            ref_table, _, ref_col = ref.partition("(")
-            out.append((table, cols.split("(")[1].rstrip(")"), ref_table.strip(), ref_col.rstrip(")")))
-        return out
+        return [tuple(fk) for fk in self.worker.info["foreign_keys"]]  # type: ignore[misc]
 
     def close(self) -> None:
-        if self._con is not None:
-            self._watchdog.close()
-            self._con.close()
-            self._con = None
+        with self._lock:
+            if self._worker is not None:
+                self._worker.close()
+                self._worker = None
 
 
-def _duckdb_message(exc: Exception) -> str:
-    """DuckDB's error text, kept short: the first lines carry the reason and the position."""
-    lines = str(exc).strip().splitlines()
-    return "\n".join(lines[:6])
+class DuckDBEngine(WorkerEngine):
+    """A read-only DuckDB file, served by a worker process with a memory cap and kill-on-timeout.
+
+    >>> import duckdb, tempfile, os
+    >>> path = os.path.join(tempfile.mkdtemp(), "x.duckdb")
+    >>> duckdb.connect(path).execute("CREATE TABLE t AS SELECT 42 AS n").close()
+    >>> eng = DuckDBEngine(path, memory_limit_mb=256)
+    >>> eng.execute("SELECT n FROM t").rows
+    [(42,)]
+    >>> eng.close()
+    """
+
+    def __init__(self, path: str | Path, *, memory_limit_mb: int = DEFAULT_MEMORY_LIMIT_MB,
+                 max_reply_bytes: int = DEFAULT_MAX_REPLY_BYTES) -> None:
+        resolved = str(Path(path).resolve())
+        if not Path(resolved).is_file():
+            raise DatabaseUnavailable(f"DuckDB database {resolved!r} does not exist")
+        super().__init__("duckdb", resolved, memory_limit_mb=memory_limit_mb, max_reply_bytes=max_reply_bytes)
+
+
+class SQLiteEngine(WorkerEngine):
+    """A read-only SQLite file (``sqlite:///path`` URLs), served like :class:`DuckDBEngine`."""
+
+    def __init__(self, path: str | Path, *, memory_limit_mb: int = DEFAULT_MEMORY_LIMIT_MB,
+                 max_reply_bytes: int = DEFAULT_MAX_REPLY_BYTES) -> None:
+        resolved = str(Path(path).resolve())
+        if not Path(resolved).is_file():
+            raise DatabaseUnavailable(f"SQLite database file {resolved!r} does not exist")
+        super().__init__("sqlite", resolved, memory_limit_mb=memory_limit_mb, max_reply_bytes=max_reply_bytes)
+
+
+def sqlite_path(url: str) -> str | None:
+    """The file of a ``sqlite:///path`` (or ``sqlite+driver:///path``) URL; ``None`` for other URLs."""
+    scheme, sep, rest = url.partition("://")
+    if not sep or scheme.split("+")[0].lower() != "sqlite":
+        return None
+    path = rest[1:] if rest.startswith("/") else rest  # sqlite:///rel/x.db -> rel/x.db; sqlite:////abs -> /abs
+    return path.split("?")[0]
 
 
 # --------------------------------------------------------------------------- SQLAlchemy
-#: SQLite authorizer actions a read-only query needs.
-_SQLITE_ALLOWED = {sqlite3.SQLITE_SELECT, sqlite3.SQLITE_READ, sqlite3.SQLITE_FUNCTION}
-_SQLITE_ALLOWED.add(getattr(sqlite3, "SQLITE_RECURSIVE", 33))
-_SQLITE_DENIED_FUNCTIONS = {"load_extension", "readfile", "writefile", "edit", "fts3_tokenizer"}
-
-
-def _sqlite_authorizer(action: int, arg1: str | None, arg2: str | None, db: str | None, trigger: str | None) -> int:
-    """Allow reads and ordinary functions; deny writes, ATTACH, PRAGMA and file functions."""
-    if action == sqlite3.SQLITE_FUNCTION:
-        name = (arg2 or "").lower()
-        return sqlite3.SQLITE_DENY if name in _SQLITE_DENIED_FUNCTIONS else sqlite3.SQLITE_OK
-    return sqlite3.SQLITE_OK if action in _SQLITE_ALLOWED else sqlite3.SQLITE_DENY
-
-
 class SQLAlchemyEngine(SQLEngine):
-    """A read-only connection to a SQLAlchemy URL: ``sqlite:///path.db`` or ``postgresql://...``."""
+    """A read-only connection to a server database through SQLAlchemy (``postgresql://...``).
+
+    The server enforces the limits: ``statement_timeout`` ends a query at ``timeout_s`` and the
+    query's memory is the server's. ``sqlite:///`` URLs are served by :class:`SQLiteEngine`
+    (:func:`open_engine` picks it), because an in-process SQLite query cannot be stopped or capped.
+    """
 
     def __init__(self, url: str) -> None:
         super().__init__()
-        import sqlalchemy
-        from sqlalchemy.pool import NullPool
+        if sqlite_path(url) is not None:
+            raise DatabaseUnavailable(
+                "sqlite URLs are served by SQLiteEngine (a killable, memory-capped worker); use open_engine(url)")
+        try:
+            import sqlalchemy
+            from sqlalchemy.pool import NullPool
+        except ImportError as exc:
+            raise DatabaseUnavailable(f"{url.split(':')[0]} URLs need SQLAlchemy: pip install sqlalchemy ({exc})") from None
 
         parsed = sqlalchemy.make_url(url)
         backend = parsed.get_backend_name()
-        if backend == "sqlite":
-            db = parsed.database
-            if not db or db == ":memory:" or not Path(db).is_file():
-                raise DatabaseUnavailable(f"SQLite database file {db!r} does not exist")
-            parsed = parsed.set(database=f"file:{Path(db).resolve()}?mode=ro", query={"uri": "true"})
-        elif backend != "postgresql":
+        if backend != "postgresql":
             raise DatabaseUnavailable(
                 f"dialect {backend!r} is not supported: the SQL tool can enforce read-only access and "
                 "interrupt queries only for DuckDB, SQLite and PostgreSQL"
@@ -297,46 +217,17 @@ class SQLAlchemyEngine(SQLEngine):
         try:
             self._engine = sqlalchemy.create_engine(parsed, poolclass=NullPool)
             self._conn: Any = self._engine.connect()
+        except ImportError as exc:
+            raise DatabaseUnavailable(f"no driver for {parsed.drivername!r} URLs (pip install psycopg): {exc}") from None
         except sqlalchemy.exc.SQLAlchemyError as exc:
             raise DatabaseUnavailable(f"cannot connect to {parsed.render_as_string(hide_password=True)}: {exc}") from exc
         self._dbapi = self._conn.connection.driver_connection
-        if backend == "sqlite":
-            self._dbapi.execute("PRAGMA query_only = ON")
-            self._dbapi.set_authorizer(_sqlite_authorizer)
-        self._watchdog = Watchdog(self._interrupt)  # armed by SQLite queries; PostgreSQL uses statement_timeout
-
-    def _interrupt(self) -> None:
-        self._dbapi.interrupt()
 
     def _execute(self, sql: str, max_rows: int, timeout_s: float) -> QueryResult:
-        if self._conn is None:
-            raise DatabaseUnavailable("the SQLAlchemy engine is closed")
-        if self.dialect == "sqlite":
-            return self._execute_sqlite(sql, max_rows, timeout_s)
-        return self._execute_postgresql(sql, max_rows, timeout_s)
-
-    def _execute_sqlite(self, sql: str, max_rows: int, timeout_s: float) -> QueryResult:
-        self._watchdog.arm(timeout_s)
-        cursor = self._dbapi.cursor()
-        try:
-            return _fetch(cursor.execute(sql), max_rows)
-        except sqlite3.Error as exc:
-            text = str(exc)
-            if "interrupted" in text:
-                raise QueryTimeout(f"Query interrupted: it ran longer than {timeout_s:g} s.") from None
-            if any(m in text for m in ("not authorized", "prohibited", "readonly database", "query_only")):
-                raise QueryRefused(f"Refused by the read-only database: {text}") from None
-            if isinstance(exc, (sqlite3.OperationalError, sqlite3.ProgrammingError, sqlite3.DataError,
-                                sqlite3.IntegrityError, sqlite3.Warning)):
-                raise QueryFailed(text) from None
-            raise DatabaseUnavailable(f"SQLite failed: {text}") from exc
-        finally:
-            self._watchdog.disarm()
-            cursor.close()
-
-    def _execute_postgresql(self, sql: str, max_rows: int, timeout_s: float) -> QueryResult:
         import sqlalchemy
 
+        if self._conn is None:
+            raise DatabaseUnavailable("the SQLAlchemy engine is closed")
         cursor = self._dbapi.cursor()
         try:
             # The driver opened a transaction implicitly; make it read-only and time-limited.
@@ -350,6 +241,8 @@ class SQLAlchemyEngine(SQLEngine):
                 raise QueryTimeout(f"Query interrupted: it ran longer than {timeout_s:g} s.") from None
             if code == "25006":  # read_only_sql_transaction
                 raise QueryRefused(f"Refused by the read-only transaction: {exc}") from None
+            if code == "53200":  # out_of_memory, for this query
+                raise QueryMemoryExceeded(f"Query stopped: the server ran out of memory for it ({exc})") from None
             if code and code[:2] in ("08", "53", "57", "58", "XX"):  # connection, resources, system
                 raise DatabaseUnavailable(f"PostgreSQL failed: {exc}") from exc
             if isinstance(exc, sqlalchemy.exc.SQLAlchemyError) or code is not None:
@@ -365,31 +258,32 @@ class SQLAlchemyEngine(SQLEngine):
         import sqlalchemy
 
         with self._lock:
-            if self.dialect == "sqlite":  # introspection uses PRAGMAs, which the authorizer denies to queries
-                self._dbapi.set_authorizer(None)
-            try:
-                inspector = sqlalchemy.inspect(self._conn)
-                return {
-                    t: [(c["name"], str(c["type"])) for c in inspector.get_columns(t)]
-                    for t in sorted(inspector.get_table_names())
-                }
-            finally:
-                if self.dialect == "sqlite":
-                    self._dbapi.set_authorizer(_sqlite_authorizer)
+            inspector = sqlalchemy.inspect(self._conn)
+            return {
+                t: [(c["name"], str(c["type"])) for c in inspector.get_columns(t)]
+                for t in sorted(inspector.get_table_names())
+            }
 
     def close(self) -> None:
         if self._conn is not None:
-            self._watchdog.close()
             self._conn.close()
             self._engine.dispose()
             self._conn = None
 
 
-def open_engine(target: str | Path) -> SQLEngine:
-    """An engine for a DuckDB file path (``.duckdb``/``.db`` path or ``duckdb:///path``) or a SQLAlchemy URL."""
+def open_engine(target: str | Path, *, memory_limit_mb: int = DEFAULT_MEMORY_LIMIT_MB) -> SQLEngine:
+    """An engine for a DuckDB file path (or ``duckdb:///path``), a ``sqlite:///path`` URL or a PostgreSQL URL."""
     text = str(target)
     if text.startswith("duckdb:///"):
-        return DuckDBEngine(text[len("duckdb:///") :])
+        require_installed("duckdb", "sql", "DuckDB databases")  # one line naming the extra
+        return DuckDBEngine(text[len("duckdb:///") :], memory_limit_mb=memory_limit_mb)
+    sqlite_file = sqlite_path(text)
+    if sqlite_file is not None:
+        if not sqlite_file or sqlite_file == ":memory:":
+            raise DatabaseUnavailable(f"SQLite database file {sqlite_file!r} does not exist")
+        return SQLiteEngine(sqlite_file, memory_limit_mb=memory_limit_mb)
     if "://" in text:
+        require_installed("sqlalchemy", "sql", "database URLs")
         return SQLAlchemyEngine(text)
-    return DuckDBEngine(text)
+    require_installed("duckdb", "sql", "DuckDB databases")
+    return DuckDBEngine(text, memory_limit_mb=memory_limit_mb)

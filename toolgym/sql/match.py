@@ -3,8 +3,14 @@
 Rows are compared as a multiset, in order only when the gold query orders its output (a top-level
 ``ORDER BY``). Column order matters, column names do not (as in BIRD's EX). Values are normalized
 before comparing: numbers of any type (int, float, DECIMAL) compare with a relative and absolute
-tolerance, dates and times by ISO text, booleans as 0/1. A prediction that is refused, fails or
-times out scores 0; a gold query that fails is a broken task and raises :class:`RewardError`.
+tolerance, dates and times by ISO text, booleans as 0/1.
+
+Blame while scoring follows the cause: a prediction that is refused, fails, times out, runs out of
+memory or returns values that cannot be compared scores 0 and is nobody's infrastructure problem; a
+gold query that fails, or an engine that is down, is ours. :meth:`ExecutionMatch.score_sql` raises
+:class:`RewardError` for those; the reward itself (:meth:`ExecutionMatch.__call__`) never raises out
+of ``step``: it scores 0 and leaves the reason in :attr:`ExecutionMatch.failure`, which the env
+reports as ``infra_error``.
 """
 
 from __future__ import annotations
@@ -17,7 +23,7 @@ from typing import TYPE_CHECKING, Any, Callable, Sequence
 
 from toolgym.errors import RewardError
 from toolgym.sql.engine import SQLEngine
-from toolgym.sql.errors import DatabaseUnavailable, QueryFailed, QueryRefused, QueryTimeout
+from toolgym.sql.errors import QUERY_ERRORS, DatabaseUnavailable
 from toolgym.sql.guard import has_top_level_order_by
 from toolgym.types import Trajectory
 
@@ -115,7 +121,9 @@ class ExecutionMatch:
     """Reward: 1.0 when the final answer's SQL returns the gold query's rows on the task's database.
 
     ``engine_for(task)`` gives the engine to run on. Gold results are computed once per
-    (database, gold SQL) and cached on this instance.
+    (database, gold SQL) and cached on this instance. After each call, :attr:`failure` is ``None``
+    or the reason scoring could not be done (ours: a broken gold, an engine down), so the env can
+    report ``infra_error`` instead of charging the policy.
     """
 
     def __init__(
@@ -133,6 +141,8 @@ class ExecutionMatch:
         self.rel_tol = rel_tol
         self.abs_tol = abs_tol
         self._gold: dict[tuple[str, str], tuple[list[Row], bool]] = {}
+        #: Why the last call could not score (an infrastructure failure), or ``None``.
+        self.failure: str | None = None
 
     def gold_result(self, task: "Task") -> tuple[list[Row], bool]:
         """The gold query's normalized rows and whether order matters."""
@@ -144,7 +154,7 @@ class ExecutionMatch:
         if key not in self._gold:
             try:
                 res = self.engine_for(task).execute(sql, max_rows=self.max_rows, timeout_s=self.timeout_s)
-            except (QueryRefused, QueryFailed, QueryTimeout, DatabaseUnavailable) as exc:
+            except QUERY_ERRORS as exc:
                 raise RewardError(f"gold SQL of task {task.id!r} failed: {exc}") from exc
             if res.truncated:
                 raise RewardError(f"gold SQL of task {task.id!r} returns more than {self.max_rows} rows")
@@ -153,23 +163,36 @@ class ExecutionMatch:
         return self._gold[key]
 
     def score_sql(self, task: "Task", sql: str) -> float:
-        """EX of one predicted query against the task's gold (0 for answers over ``MAX_ANSWER_CHARS``)."""
+        """EX of one predicted query against the task's gold (0 for answers over ``MAX_ANSWER_CHARS``).
+
+        Raises :class:`RewardError` only for causes outside the prediction: the gold fails or the
+        engine is unavailable.
+        """
         gold_rows, ordered = self.gold_result(task)
         if len(sql) > MAX_ANSWER_CHARS:
             return 0.0
         try:
             res = self.engine_for(task).execute(extract_sql(sql), max_rows=self.max_rows, timeout_s=self.timeout_s)
-        except (QueryRefused, QueryFailed, QueryTimeout):
-            return 0.0
         except DatabaseUnavailable as exc:
             raise RewardError(f"cannot score task {task.id!r}: {exc}") from exc
+        except QUERY_ERRORS:  # refused, failed, timed out, out of memory, too large: the prediction's
+            return 0.0
         if res.truncated:
             return 0.0
-        pred = normalize_rows(res.rows)
-        return float(results_match(pred, gold_rows, ordered=ordered, rel_tol=self.rel_tol, abs_tol=self.abs_tol))
+        try:
+            pred = normalize_rows(res.rows)
+            return float(results_match(pred, gold_rows, ordered=ordered, rel_tol=self.rel_tol, abs_tol=self.abs_tol))
+        except (RecursionError, TypeError, ValueError, OverflowError, MemoryError):  # values that do not compare
+            return 0.0
 
     def __call__(self, task: "Task", trajectory: Trajectory) -> float:
+        """The reward: never raises; an infrastructure failure scores 0 and is left in :attr:`failure`."""
+        self.failure = None
         answer = trajectory.final_answer
         if not isinstance(answer, str) or not answer.strip():
             return 0.0
-        return self.score_sql(task, answer)
+        try:
+            return self.score_sql(task, answer)
+        except Exception as exc:  # noqa: BLE001 - a broken gold, an engine down, a bug of ours: infra
+            self.failure = f"execution match could not score task {task.id!r}: {exc}"
+            return 0.0

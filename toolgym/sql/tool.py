@@ -1,8 +1,9 @@
 """The ``sql(query)`` tool: run one read-only query on the bound database and show the result table.
 
-Refusals, database errors and timeouts come back as failed results the policy can read and learn
-from (``refused``, ``exception``, ``timeout``: the policy's fault); a database that cannot be
-reached is ``infra`` (ours). The tool can be re-bound to another database between episodes, which is
+Refusals, database errors, timeouts, memory and output limits come back as failed results the
+policy can read and learn from (:class:`~toolgym.failures.FailureKind` ``refused``, ``exception``,
+``timeout``, ``memory``, ``output_limit``: the policy's fault); a database that cannot be reached or
+whose engine was killed from outside is ``infra`` (ours). The tool can be re-bound to another database between episodes, which is
 how one env serves tasks over several databases.
 """
 
@@ -11,7 +12,8 @@ from __future__ import annotations
 from typing import Any
 
 from toolgym.sql.engine import SQLEngine
-from toolgym.sql.errors import DatabaseUnavailable, QueryFailed, QueryRefused, QueryTimeout
+from toolgym.failures import FailureKind
+from toolgym.sql.errors import QUERY_ERRORS, DatabaseUnavailable, QueryRefused
 from toolgym.sql.render import render_table
 from toolgym.tools.base import Tool
 from toolgym.types import ToolResult
@@ -63,17 +65,15 @@ class SQLTool(Tool):
 
     def run(self, arguments: dict[str, Any]) -> ToolResult:
         if self.engine is None:
-            return ToolResult(ok=False, content="Error: no database is connected.", error_kind="infra")
+            return ToolResult.unavailable("database", DatabaseUnavailable("no database is connected"))
         try:
             result = self.engine.execute(arguments["query"], max_rows=self.max_rows, timeout_s=self.timeout_s)
-        except QueryRefused as exc:
-            return ToolResult(ok=False, content=str(exc), error_kind="refused")
-        except QueryTimeout as exc:
-            return ToolResult(ok=False, content=f"Error: {exc}", error_kind="timeout")
-        except QueryFailed as exc:
-            return ToolResult(ok=False, content=f"Error: {exc}", error_kind="exception")
         except DatabaseUnavailable as exc:
             return ToolResult.unavailable("database", exc)
+        except QueryRefused as exc:
+            return ToolResult(ok=False, content=str(exc), error_kind=FailureKind.REFUSED)
+        except QUERY_ERRORS as exc:
+            return ToolResult(ok=False, content=f"Error: {exc}", error_kind=exc.kind)
         return ToolResult(
             ok=True,
             content=render_table(result, max_cell_chars=self.max_cell_chars),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Iterable, Iterator, Sequence
 
@@ -35,10 +36,20 @@ def write_jsonl(records: Iterable[dict], path: str | Path) -> None:
 
 
 class TaskSet(Sequence[Task]):
-    """An ordered, id-indexed collection of validated tasks."""
+    """An ordered, id-indexed collection of validated tasks.
 
-    def __init__(self, tasks: Iterable[Task]) -> None:
-        self._tasks = list(tasks)
+    ``tasks`` may also be a path (JSONL, Parquet, CSV, a ``datasets`` directory), a
+    ``datasets.Dataset`` or task records: they are read with :func:`toolgym.tasks.load_tasks`, so
+    ``gym.make(id, tasks="my.jsonl")`` works for every env.
+    """
+
+    def __init__(self, tasks: Iterable[Task] | str | os.PathLike[str]) -> None:
+        items = tasks if isinstance(tasks, (str, os.PathLike)) else list(tasks)
+        if isinstance(items, (str, os.PathLike)) or not all(isinstance(t, Task) for t in items):
+            from toolgym.tasks.sources import load_tasks
+
+            items = list(load_tasks(items))
+        self._tasks = items
         self._by_id: dict[str, Task] = {}
         for t in self._tasks:
             if t.id in self._by_id:

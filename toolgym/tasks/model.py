@@ -45,30 +45,73 @@ class ReferenceTurn:
     thought: str | None = None
 
 
+#: Defaults for the fields a user's data may leave out (see ``task.schema.json``).
+DEFAULT_ENV = "custom"
+DEFAULT_SPLIT = "train"
+
+
+def record_errors(record: Any) -> list[str]:
+    """Every problem with ``record`` as a task (schema errors with their JSON path, unknown reference
+    tools), not just the first; empty when it is a valid task."""
+    tid = record.get("id", "?") if isinstance(record, dict) else "?"
+    out = []
+    for err in sorted(_validator().iter_errors(record), key=lambda e: list(e.absolute_path)):
+        where = "/".join(str(p) for p in err.absolute_path) or "<root>"
+        out.append(f"task {tid!r}: {where}: {err.message}")
+    if out:
+        return out
+    tools = record.get("tools") or []
+    called = {c["name"] for t in _turn_records(record) for c in t.get("tool_calls", [])}
+    unknown = called - set(tools) if tools else set()
+    if unknown:
+        out.append(f"task {tid!r}: reference calls tools not listed in 'tools': {sorted(unknown)}")
+    return out
+
+
+def _turn_records(record: dict[str, Any]) -> list[dict[str, Any]]:
+    ref = record.get("reference")
+    if ref is None:
+        return []
+    return list(ref["turns"] if isinstance(ref, dict) else ref)
+
+
 @dataclass(frozen=True)
 class Task:
-    """A validated task: question, tools, gold answer and a reference trajectory."""
+    """A validated task: question, gold answer, tools, and (optionally) a reference trajectory.
+
+    Only ``id`` and ``question`` are required: a question/answer dataset is enough to train on.
+    Shipped task sets carry a reference trajectory for every task (``toolgym task validate --strict``).
+
+    >>> Task.from_dict({"id": "q1", "question": "What is 2 + 3?", "answer": "5"}).split
+    'train'
+    """
 
     id: str
-    env: str
     question: str
-    split: str
-    tools: tuple[str, ...]
-    reference: tuple[ReferenceTurn, ...]
+    env: str = DEFAULT_ENV
+    split: str = DEFAULT_SPLIT
+    tools: tuple[str, ...] = ()
+    reference: tuple[ReferenceTurn, ...] = ()
     answer: str | None = None
+    #: How ``answer`` is compared (tolerance, percent reading), declared by the task; see
+    #: :class:`toolgym.rewards.math.AnswerRules`.
+    answer_rules: dict[str, Any] = field(default_factory=dict)
     gold: Any = None
     reward: dict[str, float] = field(default_factory=dict)
     metadata: dict[str, Any] = field(default_factory=dict)
 
+    @property
+    def has_reference(self) -> bool:
+        """True when the task carries a reference trajectory (shipped sets always do)."""
+        return bool(self.reference)
+
     @classmethod
     def from_dict(cls, record: dict[str, Any]) -> "Task":
-        """Validate ``record`` against the schema and build a :class:`Task`."""
-        errors = sorted(_validator().iter_errors(record), key=lambda e: list(e.absolute_path))
+        """Validate ``record`` against the schema and build a :class:`Task` (first error raised;
+        :func:`record_errors` lists them all)."""
+        errors = record_errors(record)
         if errors:
-            err = errors[0]
-            where = "/".join(str(p) for p in err.absolute_path) or "<root>"
-            tid = record.get("id", "?") if isinstance(record, dict) else "?"
-            raise TaskValidationError(f"task {tid!r}: {where}: {err.message}")
+            raise TaskValidationError(errors[0])
         turns = tuple(
             ReferenceTurn(
                 tool_calls=tuple(
@@ -77,21 +120,17 @@ class Task:
                 answer=t.get("answer"),
                 thought=t.get("thought"),
             )
-            for t in record["reference"]["turns"]
+            for t in _turn_records(record)
         )
-        unknown = {c.name for t in turns for c in t.tool_calls} - set(record["tools"])
-        if unknown:
-            raise TaskValidationError(
-                f"task {record['id']!r}: reference calls tools not listed in 'tools': {sorted(unknown)}"
-            )
         return cls(
             id=record["id"],
-            env=record["env"],
+            env=record.get("env", DEFAULT_ENV),
             question=record["question"],
-            split=record["split"],
-            tools=tuple(record["tools"]),
+            split=record.get("split", DEFAULT_SPLIT),
+            tools=tuple(record.get("tools", ())),
             reference=turns,
             answer=record.get("answer"),
+            answer_rules=dict(record.get("answer_rules", {})),
             gold=record.get("gold"),
             reward=dict(record.get("reward", {})),
             metadata=dict(record.get("metadata", {})),
@@ -105,7 +144,9 @@ class Task:
             "question": self.question,
             "split": self.split,
             "tools": list(self.tools),
-            "reference": {
+        }
+        if self.reference:
+            out["reference"] = {
                 "turns": [
                     {
                         **({"thought": t.thought} if t.thought is not None else {}),
@@ -118,10 +159,11 @@ class Task:
                     }
                     for t in self.reference
                 ]
-            },
-        }
+            }
         if self.answer is not None:
             out["answer"] = self.answer
+        if self.answer_rules:
+            out["answer_rules"] = dict(self.answer_rules)
         if self.gold is not None:
             out["gold"] = self.gold
         if self.reward:

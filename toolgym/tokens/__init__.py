@@ -14,7 +14,7 @@ from toolgym.tokens.errors import (
     TokenBudgetError,
     TokenModeError,
 )
-from toolgym.tokens.factory import make_token_env, token_mode_entry_point
+from toolgym.tokens.factory import make_token_env
 from toolgym.tokens.families import FAMILIES, TemplateFamily, detect_family, get_family
 from toolgym.tokens.local import build_local_tokenizer
 from toolgym.tokens.render import ChatRenderer
@@ -43,5 +43,4 @@ __all__ = [
     "detect_family",
     "get_family",
     "make_token_env",
-    "token_mode_entry_point",
 ]

@@ -24,18 +24,32 @@ class TokenBudget:
     ``max_prompt_tokens`` bounds the first prompt (the last prompt message's content is cut),
     ``max_observation_tokens`` each observation delta, ``max_total_tokens`` the whole stream (the
     generator is told how many tokens remain; an observation that does not fit is cut, and the
-    episode is truncated when no room is left for the policy).
+    episode is truncated when no room is left for the policy). ``max_response_tokens`` bounds
+    everything after the prompt (policy turns and observations together), as trainers that pad the
+    prompt and the response to separate lengths need (TRL's ``max_completion_length``, verl's
+    ``response_length``); the stricter of it and ``max_total_tokens`` applies.
     """
 
     max_prompt_tokens: int | None = None
     max_observation_tokens: int | None = None
     max_total_tokens: int | None = None
+    max_response_tokens: int | None = None
 
     def __post_init__(self) -> None:
         for name in ("max_prompt_tokens", "max_observation_tokens", "max_total_tokens"):
             value = getattr(self, name)
             if value is not None and value < 1:
                 raise TokenBudgetError(f"{name} must be >= 1 or None, got {value}")
+        if self.max_response_tokens is not None and self.max_response_tokens < 2:
+            raise TokenBudgetError(
+                f"max_response_tokens must be >= 2 (a token and a closing one) or None, got {self.max_response_tokens}"
+            )
+
+    def total_limit(self, prompt_tokens: int) -> int | None:
+        """The whole stream's limit once the prompt has ``prompt_tokens`` tokens (``None``: unlimited)."""
+        response = None if self.max_response_tokens is None else prompt_tokens + self.max_response_tokens
+        limits = [x for x in (self.max_total_tokens, response) if x is not None]
+        return min(limits) if limits else None
 
 
 def truncation_marker(dropped: int) -> str:

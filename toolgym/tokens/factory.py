@@ -1,18 +1,16 @@
-"""``gym.make(id, tokenizer=...)``: env creators that build the text env and wrap it in token mode.
+"""``gym.make(id, tokenizer=...)``: wrap a text env in token mode.
 
-Registering an env with ``entry_point=token_mode_entry_point("pkg.mod:Class")`` makes
-``gym.make(id)`` return the text env exactly as before, and ``gym.make(id, tokenizer=tok)`` the
-same env wrapped in :class:`~toolgym.tokens.wrapper.TokenEnv`. Token options travel as
-``token_family``, ``token_budget``, ``check_drift`` and ``template_kwargs`` keywords.
+:func:`toolgym.modes.mode_entry_point` (every ``ToolGym/*`` id's creator) calls :func:`wrap_tokens`
+with the token keywords: ``tokenizer``, ``token_family``, ``token_budget``, ``check_drift`` and
+``template_kwargs``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 import gymnasium as gym
-from gymnasium.envs.registration import load_env_creator
 
 from toolgym.tokens.budget import TokenBudget
 from toolgym.tokens.wrapper import TokenEnv
@@ -40,18 +38,6 @@ def wrap_tokens(env: gym.Env[str, str], kwargs: Mapping[str, Any]) -> gym.Env[An
         check_drift=bool(kwargs.get("check_drift", False)),
         template_kwargs=kwargs.get("template_kwargs"),
     )
-
-
-def token_mode_entry_point(entry_point: str) -> Callable[..., gym.Env[Any, Any]]:
-    """A Gymnasium env creator for ``entry_point`` that understands ``tokenizer=`` and friends."""
-
-    def create(**kwargs: Any) -> gym.Env[Any, Any]:
-        token_kwargs = {k: kwargs.pop(k) for k in TOKEN_KWARGS if k in kwargs}
-        env = load_env_creator(entry_point)(**kwargs)
-        return wrap_tokens(env, token_kwargs)
-
-    create.__name__ = create.__qualname__ = f"token_mode[{entry_point}]"
-    return create
 
 
 def make_token_env(env_id: str, tokenizer: Any, **kwargs: Any) -> TokenEnv:

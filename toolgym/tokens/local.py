@@ -1,10 +1,11 @@
 """Build a byte-level BPE tokenizer locally, with a family's special tokens and chat template.
 
-Real tokenizers cannot be downloaded everywhere ToolGym is tested; this builds one from a small
-corpus in well under a second. It uses the same pieces as Qwen2/Llama-3 tokenizers (byte-level BPE
-after a regex pre-split, special tokens that are never split), so delta tokenization and drift
-checks meet the same boundary effects as with the real models. ``tokenizers`` and ``transformers``
-are imported on use, so importing the token layer stays cheap.
+Real tokenizers cannot be downloaded everywhere ToolGym runs (the CPU training example); this
+builds one from a small corpus in well under a second. It uses the same pieces as Qwen2/Llama-3
+tokenizers (byte-level BPE after a regex pre-split, special tokens that are never split) and the
+family's *stock* chat template, read from the installed ``trl`` package
+(:mod:`toolgym.tokens.templates`). ``tokenizers`` and ``transformers`` are imported on use, so
+importing the token layer stays cheap.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from toolgym.tokens.errors import TemplateError
-from toolgym.tokens.templates import CHATML_TEMPLATE, LLAMA3_TEMPLATE, QWEN3_TEMPLATE
+from toolgym.tokens.templates import FAMILY_TEMPLATES, stock_template
 
 if TYPE_CHECKING:
     from transformers import PreTrainedTokenizerFast
@@ -31,6 +32,11 @@ LLAMA3_SPLIT = (
 )
 
 
+#: Qwen3's added tokens that are not special (kept by ``skip_special_tokens`` decoding). The
+#: ``chatml`` recipe (the CPU example's) adds none, so its vocabulary stays as it was.
+_QWEN_ADDED = ("<tool_call>", "</tool_call>", "<tool_response>", "</tool_response>", "<think>", "</think>")
+
+
 @dataclass(frozen=True)
 class _Spec:
     special: tuple[str, ...]
@@ -40,24 +46,27 @@ class _Spec:
     eos: str
     pad: str
     split: str
-    template: str
 
 
 _SPECS: dict[str, _Spec] = {
     "chatml": _Spec(
         ("<|endoftext|>", "<|im_start|>", "<|im_end|>"), (), None, "<|im_end|>", "<|endoftext|>",
-        QWEN_SPLIT, CHATML_TEMPLATE,
+        QWEN_SPLIT,
     ),
     "qwen3": _Spec(
-        ("<|endoftext|>", "<|im_start|>", "<|im_end|>"), ("<think>", "</think>"), None, "<|im_end|>",
-        "<|endoftext|>", QWEN_SPLIT, QWEN3_TEMPLATE,
+        ("<|endoftext|>", "<|im_start|>", "<|im_end|>"), _QWEN_ADDED, None, "<|im_end|>", "<|endoftext|>",
+        QWEN_SPLIT,
+    ),
+    "qwen3.6": _Spec(
+        ("<|endoftext|>", "<|im_start|>", "<|im_end|>"), _QWEN_ADDED, None, "<|im_end|>", "<|endoftext|>",
+        QWEN_SPLIT,
     ),
     "llama3": _Spec(
         (
             "<|begin_of_text|>", "<|end_of_text|>", "<|start_header_id|>", "<|end_header_id|>",
             "<|eot_id|>", "<|eom_id|>", "<|finetune_right_pad_id|>",
         ),
-        (), "<|begin_of_text|>", "<|eot_id|>", "<|finetune_right_pad_id|>", LLAMA3_SPLIT, LLAMA3_TEMPLATE,
+        (), "<|begin_of_text|>", "<|eot_id|>", "<|finetune_right_pad_id|>", LLAMA3_SPLIT,
     ),
 }
 
@@ -65,10 +74,11 @@ _SPECS: dict[str, _Spec] = {
 def build_local_tokenizer(
     corpus: Iterable[str], family: str = "chatml", vocab_size: int = 1000
 ) -> PreTrainedTokenizerFast:
-    """A byte-level BPE tokenizer trained on ``corpus`` with ``family``'s tokens and template.
+    """A byte-level BPE tokenizer trained on ``corpus`` with ``family``'s tokens and stock template.
 
-    ``family`` is ``chatml`` (Qwen2.5-style), ``qwen3`` (reasoning-stripping) or ``llama3``. Every
-    byte is in the vocabulary, so any text round-trips; ``vocab_size`` bounds the merges learned.
+    ``family`` is ``chatml`` (Qwen2.5's template), ``qwen3``, ``qwen3.6`` or ``llama3`` (Llama
+    3.2's); see :data:`toolgym.tokens.templates.FAMILY_TEMPLATES`. Every byte is in the vocabulary,
+    so any text round-trips; ``vocab_size`` bounds the merges learned.
     """
     from tokenizers import (
         AddedToken,
@@ -85,6 +95,7 @@ def build_local_tokenizer(
         spec = _SPECS[family]
     except KeyError:
         raise TemplateError(f"no local tokenizer recipe for family {family!r}; known: {sorted(_SPECS)}") from None
+    template = stock_template(FAMILY_TEMPLATES[family])
     tok = Tokenizer(models.BPE())
     tok.pre_tokenizer = pre_tokenizers.Sequence(
         [
@@ -106,6 +117,6 @@ def build_local_tokenizer(
         bos_token=spec.bos,
         eos_token=spec.eos,
         pad_token=spec.pad,
-        chat_template=spec.template,
+        chat_template=template,
         clean_up_tokenization_spaces=False,
     )

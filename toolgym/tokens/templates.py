@@ -1,79 +1,59 @@
-"""Jinja chat templates for three model families, written for ToolGym (no downloads needed).
+"""Stock chat templates, read at run time from an installed package (no downloads, no copies).
 
-They follow the published behaviour of the families they are named after, so tokenizers built
-locally (tests, the CPU example) exercise the same rendering rules as the real models:
+ToolGym ships no chat template of its own: a template written to look like a model's differs from
+the real one exactly where token streams break (Qwen3's stock template adds an empty ``<think>``
+block to the last turn; a hand-written copy did not). ``trl`` ships the stock templates of the
+common families as ``trl/chat_templates/<name>.jinja``; :func:`stock_template` reads one without
+importing ``trl``.
 
-* :data:`CHATML_TEMPLATE` — Qwen2.5-style ChatML: ``<|im_start|>role\\n…<|im_end|>\\n``; a default
-  system message when none is given; consecutive ``tool`` messages share one ``user`` turn of
-  ``<tool_response>`` blocks. Append-only for the messages ToolGym renders.
-* :data:`LLAMA3_TEMPLATE` — Llama-3-style headers (``<|start_header_id|>role<|end_header_id|>\\n\\n``),
-  contents trimmed, a BOS token first. An assistant turn that calls a tool is closed with its own
-  token, ``<|eom_id|>`` (end of message, a tool result follows), every other turn with ``<|eot_id|>``.
-* :data:`QWEN3_TEMPLATE` — Qwen3-style ChatML with reasoning: an assistant message's
-  ``<think>…</think>`` block is kept only after the last real user query (tool responses do not
-  count as queries) and dropped from earlier turns, so the template is *not* append-only once a new
-  user message follows a reasoning turn.
-
-HF renders templates with ``trim_blocks`` and ``lstrip_blocks``; these templates rely on that.
+>>> stock_template("qwen2_5")[:40]  # doctest: +SKIP
+'{%- if tools %}\\n    {{- \\'<|im_start|>system\\\\n\\' }}'
 """
 
 from __future__ import annotations
 
-CHATML_TEMPLATE = """{%- for message in messages %}
-{%- if loop.first and message.role != 'system' %}
-{{- '<|im_start|>system\\nYou are a helpful assistant.<|im_end|>\\n' }}
-{%- endif %}
-{%- if message.role == 'tool' %}
-{%- if loop.first or messages[loop.index0 - 1].role != 'tool' %}{{- '<|im_start|>user' }}{%- endif %}
-{{- '\\n<tool_response>\\n' + message.content + '\\n</tool_response>' }}
-{%- if loop.last or messages[loop.index0 + 1].role != 'tool' %}{{- '<|im_end|>\\n' }}{%- endif %}
-{%- else %}
-{{- '<|im_start|>' + message.role + '\\n' + message.content + '<|im_end|>\\n' }}
-{%- endif %}
-{%- endfor %}
-{%- if add_generation_prompt %}{{- '<|im_start|>assistant\\n' }}{%- endif %}"""
+import importlib.util
+from pathlib import Path
 
-LLAMA3_TEMPLATE = """{{- bos_token }}
-{%- for message in messages %}
-{%- set role = 'ipython' if message.role == 'tool' else message.role %}
-{{- '<|start_header_id|>' + role + '<|end_header_id|>\\n\\n' + message.content | trim }}
-{%- if message.role == 'assistant' and '<tool_call>' in message.content %}{{- '<|eom_id|>' }}
-{%- else %}{{- '<|eot_id|>' }}{%- endif %}
-{%- endfor %}
-{%- if add_generation_prompt %}{{- '<|start_header_id|>assistant<|end_header_id|>\\n\\n' }}{%- endif %}"""
+from toolgym.tokens.errors import TemplateError
 
-QWEN3_TEMPLATE = """{%- set ns = namespace(multi_step_tool=true, last_query_index=messages|length - 1) %}
-{%- for message in messages[::-1] %}
-{%- set index = (messages|length - 1) - loop.index0 %}
-{%- if ns.multi_step_tool and message.role == 'user' and message.content is string
-      and not (message.content.startswith('<tool_response>') and message.content.endswith('</tool_response>')) %}
-{%- set ns.multi_step_tool = false %}
-{%- set ns.last_query_index = index %}
-{%- endif %}
-{%- endfor %}
-{%- for message in messages %}
-{%- if message.role == 'system' or message.role == 'user' %}
-{{- '<|im_start|>' + message.role + '\\n' + message.content + '<|im_end|>\\n' }}
-{%- elif message.role == 'assistant' %}
-{%- set content = message.content %}
-{%- set reasoning_content = '' %}
-{%- if '</think>' in content %}
-{%- set reasoning_content = content.split('</think>')[0].rstrip('\\n').split('<think>')[-1].lstrip('\\n') %}
-{%- set content = content.split('</think>')[-1].lstrip('\\n') %}
-{%- endif %}
-{%- if loop.index0 > ns.last_query_index and reasoning_content %}
-{{- '<|im_start|>assistant\\n<think>\\n' + reasoning_content.strip('\\n') + '\\n</think>\\n\\n' + content.lstrip('\\n') }}
-{%- else %}
-{{- '<|im_start|>assistant\\n' + content }}
-{%- endif %}
-{{- '<|im_end|>\\n' }}
-{%- elif message.role == 'tool' %}
-{%- if loop.first or messages[loop.index0 - 1].role != 'tool' %}{{- '<|im_start|>user' }}{%- endif %}
-{{- '\\n<tool_response>\\n' + message.content + '\\n</tool_response>' }}
-{%- if loop.last or messages[loop.index0 + 1].role != 'tool' %}{{- '<|im_end|>\\n' }}{%- endif %}
-{%- endif %}
-{%- endfor %}
-{%- if add_generation_prompt %}
-{{- '<|im_start|>assistant\\n' }}
-{%- if enable_thinking is defined and enable_thinking is false %}{{- '<think>\\n\\n</think>\\n\\n' }}{%- endif %}
-{%- endif %}"""
+#: The package whose ``chat_templates/`` folder holds the stock templates.
+TEMPLATE_PACKAGE = "trl"
+
+#: The stock template each family's local tokenizer uses (see :mod:`toolgym.tokens.local`).
+FAMILY_TEMPLATES: dict[str, str] = {
+    "chatml": "qwen2_5",
+    "qwen3": "qwen3",
+    "qwen3.6": "qwen3_6",
+    "llama3": "llama3_2",
+}
+
+
+def template_dir() -> Path:
+    """The folder of stock templates in the installed ``trl`` package.
+
+    Raises :class:`TemplateError` naming the fix when ``trl`` is not installed.
+    """
+    spec = importlib.util.find_spec(TEMPLATE_PACKAGE)
+    locations = list(spec.submodule_search_locations or []) if spec is not None else []
+    for location in locations:
+        folder = Path(location) / "chat_templates"
+        if folder.is_dir():
+            return folder
+    raise TemplateError(
+        f"stock chat templates need the {TEMPLATE_PACKAGE!r} package: pip install 'toolgym[train]' "
+        f"(or pip install trl), or set tokenizer.chat_template yourself"
+    )
+
+
+def available_templates() -> list[str]:
+    """Names of the stock templates installed (``qwen3``, ``llama3_2``, ...)."""
+    return sorted(p.stem for p in template_dir().glob("*.jinja"))
+
+
+def stock_template(name: str) -> str:
+    """The text of the stock template ``name`` (``qwen2_5``, ``qwen3``, ``qwen3_6``, ``llama3_2``…)."""
+    path = template_dir() / f"{name}.jinja"
+    if not path.is_file():
+        raise TemplateError(f"no stock chat template {name!r} in {path.parent}; known: {available_templates()}")
+    return path.read_text(encoding="utf-8")

@@ -50,6 +50,8 @@ class TokenEnv(gym.Wrapper[np.ndarray, Any, str, str]):
         self.tokenizer = tokenizer
         self.renderer = ChatRenderer(tokenizer, family, template_kwargs)
         self.budget = budget or TokenBudget()
+        #: The whole stream's limit in this episode (set at reset from the budget and the prompt).
+        self._total_limit: int | None = self.budget.max_total_tokens
         self.check_drift_at_end = check_drift
         vocab = len(tokenizer)
         special = set(tokenizer.all_special_ids) | {int(i) for i in tokenizer.get_added_vocab().values()}
@@ -91,9 +93,9 @@ class TokenEnv(gym.Wrapper[np.ndarray, Any, str, str]):
 
         One token is held back for the closing token the env appends when a turn is cut off.
         """
-        if self.budget.max_total_tokens is None:
+        if self._total_limit is None:
             return None
-        return max(self.budget.max_total_tokens - len(self.trajectory) - 1, 0)
+        return max(self._total_limit - len(self.trajectory) - 1, 0)
 
     def drift_report(self) -> DriftReport:
         """Compare the stream so far with a full re-render of :attr:`messages`."""
@@ -122,6 +124,7 @@ class TokenEnv(gym.Wrapper[np.ndarray, Any, str, str]):
             traj.truncations.append(Truncation("prompt", -1, original, len(ids)))
         traj.extend(ids, 0)
         traj.prompt_length = len(ids)
+        self._total_limit = self.budget.total_limit(len(ids))
         self._trajectory, self._messages, self._done = traj, messages, False
         info = {**info, "prompt_tokens": len(ids), "prompt_truncated": bool(traj.truncations)}
         return np.asarray(ids, dtype=np.int64), info
@@ -134,15 +137,15 @@ class TokenEnv(gym.Wrapper[np.ndarray, Any, str, str]):
         ended = bool(ids) and ids[-1] in self._stop
         body = ids[:-1] if ended else ids
         text = self.tokenizer.decode(body, skip_special_tokens=False, clean_up_tokenization_spaces=False)
-        n_messages = len(self.base.messages)
         _, reward, terminated, truncated, info = self.env.step(text)
+        record = self.base.trajectory.turns[-1]
         turn_no = len(traj.turns)
 
         start = len(traj)
         traj.extend(ids, 1, logprobs)
         if not ended:
             traj.extend([self.renderer.closing_token(text)], 0)
-        parse = self.base.trajectory.turns[-1].parse
+        parse = record.parse
         span = TurnSpan(
             start=start,
             end=len(traj),
@@ -156,12 +159,14 @@ class TokenEnv(gym.Wrapper[np.ndarray, Any, str, str]):
             error=info.get("error"),
         )
         traj.turns.append(span)
+        # The stream keeps the sampled text: the assistant message carries it as is, without the
+        # structured tool_calls of the native record (a template would render those its own way).
         self._messages.append({"role": "assistant", "content": text})
 
         obs_ids: list[int] = []
         budget_cut: str | None = None
         if not (terminated or truncated):
-            new_messages = [dict(m) for m in self.base.messages[n_messages + 1 :]]
+            new_messages = [dict(m) for m in record.observation_messages]
             delta = self._observation(new_messages, turn_no) if new_messages else []
             if delta is None:
                 truncated, budget_cut = True, "total"
@@ -173,9 +178,11 @@ class TokenEnv(gym.Wrapper[np.ndarray, Any, str, str]):
                     budget_cut = traj.truncations[-1].kind
                 if self.remaining_tokens == 0:
                     truncated, budget_cut = True, "total"
-            if truncated:  # ended by a token budget: the text env is mid-episode, score it here
-                scored = self.base.rubric(self.base.task, self.base.trajectory)
-                reward, info = scored.total, {**info, "reward_components": scored.components}
+            if truncated:  # a token budget ended it: the text env ends and scores it, as always
+                reward, components, failure = self.base.truncate("token_budget")
+                info = {**info, "reward_components": components, "end_reason": "token_budget"}
+                if failure is not None and info.get("error") is None:
+                    info["error"], info["error_message"] = "infra_error", failure
                 span.reward = float(reward)
 
         info = {
@@ -232,9 +239,10 @@ class TokenEnv(gym.Wrapper[np.ndarray, Any, str, str]):
     def _observation(self, messages: list[dict[str, Any]], turn: int) -> list[int] | None:
         """The observation delta within the budgets (cut and recorded), or ``None`` when the total
         budget leaves no room for it and one more policy turn."""
-        ids = self.renderer.delta_ids(messages)
+        history = self._messages  # ends with the policy's turn; only history-bound families read it
+        ids = self.renderer.delta_ids(messages, history=history)
         obs_limit = self.budget.max_observation_tokens
-        total = self.budget.max_total_tokens
+        total = self._total_limit
         room = None if total is None else total - len(self.trajectory) - 2  # one policy token + a closing one
         limit = _min_limit(obs_limit, room)
         if limit is None or len(ids) <= limit:
@@ -244,7 +252,7 @@ class TokenEnv(gym.Wrapper[np.ndarray, Any, str, str]):
         head, last = messages[:-1], messages[-1]
 
         def measure(content: str) -> int:
-            return len(self.renderer.delta_ids([*head, {**last, "content": content}]))
+            return len(self.renderer.delta_ids([*head, {**last, "content": content}], history=history))
 
         try:
             content, _ = fit_content(self.tokenizer, str(last["content"]), measure, limit)
@@ -254,7 +262,7 @@ class TokenEnv(gym.Wrapper[np.ndarray, Any, str, str]):
                 return None
             raise
         cut: list[Message] = [*head, {**last, "content": content}]
-        new_ids = self.renderer.delta_ids(cut)
+        new_ids = self.renderer.delta_ids(cut, history=history)
         self.trajectory.truncations.append(Truncation(kind, turn, len(ids), len(new_ids)))
         self._messages.extend(dict(m) for m in cut)
         return new_ids

@@ -16,6 +16,7 @@ from typing import Any
 import jsonschema
 
 from toolgym.errors import ToolArgumentError
+from toolgym.failures import FailureKind
 from toolgym.types import ToolResult
 
 
@@ -46,6 +47,13 @@ class Tool(abc.ABC):
         """Raise :class:`ToolArgumentError` naming the bad field when ``arguments`` do not fit."""
         if not isinstance(arguments, dict):
             raise ToolArgumentError(f"arguments of tool {self.name!r} must be a JSON object")
+        bad = _unencodable_field(arguments)
+        if bad is not None:
+            raise ToolArgumentError(
+                f"invalid arguments for tool {self.name!r} (field {bad!r}): text must be valid Unicode "
+                "(it contains a lone surrogate, which no UTF-8 service accepts)",
+                field=bad,
+            )
         error = jsonschema.exceptions.best_match(self._validator.iter_errors(arguments))
         if error is None:
             return
@@ -71,7 +79,7 @@ class Tool(abc.ABC):
             return ToolResult(
                 ok=False,
                 content=f"Error: {exc}",
-                error_kind="invalid_arguments",
+                error_kind=FailureKind.INVALID_ARGUMENTS,
                 latency_s=time.perf_counter() - start,
                 metadata={"field": exc.field},
             )
@@ -85,3 +93,29 @@ class Tool(abc.ABC):
             "type": "function",
             "function": {"name": self.name, "description": self.description, "parameters": self.parameters},
         }
+
+
+def _unencodable_field(value: Any, path: str = "") -> str | None:
+    """The path of the first string (key or value) in ``value`` that UTF-8 cannot encode, if any.
+
+    A policy can write lone surrogates (``"\\udfff"`` in JSON); left in, they make the service
+    behind a tool fail, which would be blamed on us. They are the policy's argument error.
+    """
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return path or "<arguments>"
+        return None
+    if isinstance(value, dict):
+        for k, v in value.items():
+            sub = f"{path}/{k}" if path else str(k)
+            found = _unencodable_field(k, sub) or _unencodable_field(v, sub)
+            if found is not None:
+                return found
+    elif isinstance(value, (list, tuple)):
+        for i, v in enumerate(value):
+            found = _unencodable_field(v, f"{path}/{i}" if path else str(i))
+            if found is not None:
+                return found
+    return None

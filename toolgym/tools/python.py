@@ -4,9 +4,14 @@ Variables persist across calls within an episode and never across episodes: the 
 wipes the interpreter whenever the previous episode used it (a sandbox that cannot be wiped is
 dropped, and the next call gets a fresh one). The sandbox comes from a factory, called on first
 use: a backend's constructor, or a :class:`~toolgym.sandbox.SandboxSource` that leases pooled
-Docker sandboxes (closing the tool gives the lease back). Policy faults (exceptions, timeouts,
-memory errors) become error observations; a dead sandbox becomes an ``infra`` result so trainers
-can drop the sample.
+Docker sandboxes (closing the tool gives the lease back).
+
+Blame follows the cause (:mod:`toolgym.failures`), never the policy's choice: exceptions,
+timeouts, memory errors and deaths of the interpreter the policy's code brought about
+(``os._exit``, killing itself, closing its fds, corrupting its runtime) are the policy's
+(``tool_error``, with an observation saying what happened); only a sandbox lost from outside the
+policy's code (a container killed or an engine down, a supervisor that stopped answering, a
+sandbox that cannot start) is ``infra`` so trainers can drop the sample.
 """
 
 from __future__ import annotations
@@ -14,11 +19,30 @@ from __future__ import annotations
 from typing import Any, Callable
 
 from toolgym.errors import SandboxError
+from toolgym.failures import FailureKind
 from toolgym.sandbox.base import Sandbox
 from toolgym.tools.base import Tool
 from toolgym.types import ExecResult, ToolResult
 
-_KIND_TO_ERROR = {"exception": "exception", "timeout": "timeout", "memory": "memory", "crashed": "infra"}
+#: ``ExecResult.error_kind`` -> the failure kind the tool reports; anything else is an exception.
+_KIND_TO_FAILURE = {
+    "exception": FailureKind.EXCEPTION,
+    "timeout": FailureKind.TIMEOUT,
+    "memory": FailureKind.MEMORY,
+    "crashed": FailureKind.CRASHED,
+    "infra": FailureKind.INFRA,
+}
+
+
+def failure_kind(result: ExecResult) -> FailureKind | None:
+    """The :class:`FailureKind` of an execution (None when it succeeded).
+
+    >>> failure_kind(ExecResult(error_kind="crashed")).blame.value
+    'tool_error'
+    """
+    if result.error_kind is None:
+        return None
+    return _KIND_TO_FAILURE.get(result.error_kind, FailureKind.EXCEPTION)
 
 
 class PythonTool(Tool):
@@ -55,11 +79,11 @@ class PythonTool(Tool):
         try:
             result = self.sandbox.exec(arguments["code"], timeout=self.timeout_s)
         except SandboxError as exc:
-            return ToolResult(ok=False, content=f"Error: the sandbox failed ({exc}); please retry.", error_kind="infra")
+            return ToolResult.unavailable("Python sandbox", exc)
         return ToolResult(
             ok=result.ok,
             content=render_exec(result, self.timeout_s or self.sandbox.limits.timeout_s),
-            error_kind=_KIND_TO_ERROR.get(result.error_kind or "", None if result.ok else "exception"),
+            error_kind=failure_kind(result),
             metadata={"truncated": result.truncated},
         )
 
@@ -99,8 +123,16 @@ def render_exec(result: ExecResult, timeout_s: float) -> str:
             f"TimeoutError: execution exceeded the {timeout_s:g} s limit; the interpreter was "
             "restarted and earlier variables are lost."
         )
-    elif kind == "crashed":
-        msg = "Error: the Python worker crashed and was restarted; earlier variables are lost."
+    elif kind in ("crashed", "infra"):
+        # The backend's stderr says what happened (how the interpreter died, or that the sandbox
+        # was lost); this is only a fallback for backends that say nothing.
+        if result.stderr:
+            return out if out else "(no output)"
+        msg = (
+            "Error: the Python interpreter died and was restarted; earlier variables are lost."
+            if kind == "crashed"
+            else "Error: the sandbox was lost (not caused by your code); please retry."
+        )
     else:
         msg = result.traceback or f"{result.error_type or 'Error'}"
         if kind == "memory" and "memory limit" not in msg.lower():

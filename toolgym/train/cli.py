@@ -2,7 +2,7 @@
 
 ``main(argv)`` takes the arguments after ``toolgym train``. ``--model`` is a Hugging Face model
 id or local path, or ``tiny`` for a CPU-sized model built locally from a config with a tokenizer
-trained on the env's own texts. ``--env`` is a registered id (``ToolGym/MathTIR-v0``) or an entry
+trained on the env's own texts. ``--env`` is a registered id (``ToolGym/MathTIR-v1``) or an entry
 point (``toolgym.train.toy:AddToolEnv``).
 """
 
@@ -20,7 +20,10 @@ from gymnasium.envs.registration import load_env_creator
 import toolgym  # noqa: F401  (registers the ToolGym/* ids)
 from toolgym.cli_args import key_value
 from toolgym.env import ToolEnv
+from toolgym.errors import ToolGymError
+from toolgym.lookup import check_env_kwargs, resolve_env_id
 from toolgym.tokens.budget import TokenBudget
+from toolgym.tokens.families import FAMILIES
 from toolgym.train.config import GRPOConfig, SFTConfig
 from toolgym.train.generation import Generator
 from toolgym.train.grpo import GRPOTrainer
@@ -68,7 +71,9 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("--generator", choices=["auto", "hf", "vllm"], default="auto",
                    help="auto: vLLM when installed and CUDA is present, else transformers")
     g.add_argument("--vllm-gpu-memory", type=float, default=0.3)
-    g.add_argument("--family", default=None, help="chat template family (chatml, qwen3, llama3); detected by default")
+    g.add_argument(
+        "--family", default=None, choices=sorted(FAMILIES), help="chat template family; detected from the template by default"
+    )
     g.add_argument("--check-drift", action="store_true", help="compare every stream with a full re-render")
     g.add_argument("--sft-epochs", type=int, default=0, help="SFT warm-start epochs on reference trajectories")
     g.add_argument("--sft-lr", type=float, default=1e-5)
@@ -85,12 +90,15 @@ def build_parser() -> argparse.ArgumentParser:
 
 def env_factory(env: str, kwargs: dict[str, Any]) -> Callable[[], gym.Env[Any, Any]]:
     """A zero-argument env constructor from a registered id or a ``module:Class`` entry point."""
-    if env in gym.registry:
-        return lambda: gym.make(env, **kwargs)
-    if ":" in env:
+    if ":" in env and "/" not in env.split(":", 1)[0]:
         creator = load_env_creator(env)
         return lambda: creator(**kwargs)
-    raise SystemExit(f"toolgym train: unknown env {env!r} (not registered, not module:Class)")
+    try:  # an unknown id or argument fails with one line naming the closest ones
+        env = resolve_env_id(env)
+        check_env_kwargs(env, kwargs)
+    except ToolGymError as exc:
+        raise SystemExit(f"toolgym train: error: {exc}") from None
+    return lambda: gym.make(env, **kwargs)
 
 
 def load_policy(args: argparse.Namespace, make_env: Callable[[], gym.Env[Any, Any]]) -> tuple[torch.nn.Module, Any]:

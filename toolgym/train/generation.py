@@ -107,7 +107,8 @@ class HFGenerator:
         self.model.eval()
         try:
             with autocast(device, self.autocast_dtype):
-                out = self.model(input_ids=ids, attention_mask=mask, position_ids=positions, use_cache=True)
+                # logits of the last position only: a full-context logits tensor is (batch, context, vocab)
+                out = self.model(input_ids=ids, attention_mask=mask, position_ids=positions, use_cache=True, logits_to_keep=1)
             past = out.past_key_values
             logits = out.logits[:, -1, : self.vocab_size].float()
             for _ in range(max(limits, default=0)):

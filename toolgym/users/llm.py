@@ -3,9 +3,11 @@
 The model plays the customer from the task's instruction (``gold["user"]["instruction"]``) and ends
 the conversation with a stop signal. Model, temperature, seed and token budget are pinned in
 :class:`LLMUserConfig`, because an unpinned user simulator is the largest source of noise in
-τ-bench-style evaluations. Requests have a timeout and bounded retries with exponential backoff
-(via :class:`~toolgym.llm.client.ChatClient`); any failure is raised as
-:class:`~toolgym.errors.EndpointError`, which the env turns into an ``infra_error``.
+τ-bench-style evaluations. Each reply has a total deadline (``timeout_s``, retries and backoff
+included, so a trickling or hanging endpoint cannot hold a step past it), a size cap and bounded
+retries with exponential backoff (via :class:`~toolgym.llm.client.ChatClient`); any failure,
+including a reply of the wrong shape, is raised as :class:`~toolgym.errors.EndpointError`, which
+the env turns into an ``infra_error``.
 """
 
 from __future__ import annotations
@@ -48,6 +50,7 @@ class LLMUserConfig:
     temperature: float = 0.0
     seed: int | None = 0
     max_tokens: int = 512
+    #: Total seconds one user reply may take, retries included.
     timeout_s: float = 30.0
     max_retries: int = 2
     backoff_s: float = 0.5

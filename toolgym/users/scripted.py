@@ -17,17 +17,22 @@ and names only facts already given is a request for a decision, not for the fact
 ``###STOP###`` once every goal cue and output has been heard; accepts a transfer to a human with
 ``###TRANSFER###``; and when it runs out of patience it leaves with ``###STOP###``, or with
 ``###OUT-OF-SCOPE###`` if the agent's last message asked something the script cannot answer.
+
+A step costs O(one message), never O(history): the user reads at most
+:data:`~toolgym.users.text.READ_LIMIT` characters of a message and keeps only which goals and
+outputs it has heard so far (each checked once per message until heard), not the transcript.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from toolgym.errors import TaskValidationError
 from toolgym.users.base import UserSimulator, UserTurn
 from toolgym.users.signals import StopSignal
-from toolgym.users.text import mentions, normalize, request_sentences
+from toolgym.users.text import contains, is_request, normalize, phrase_pattern, read, split_sentences
 
 if TYPE_CHECKING:
     from toolgym.tasks.model import Task
@@ -103,9 +108,11 @@ class ScriptedUser(UserSimulator):
 
     def __init__(self) -> None:
         self._script: UserScript | None = None
-        self._heard: list[str] = []
         self._said: set[str] = set()
         self._idle = 0
+        # What is still to be heard: goals as groups of cue patterns, outputs as patterns.
+        self._open_goals: list[tuple[re.Pattern[str] | None, ...]] = []
+        self._open_outputs: list[re.Pattern[str] | None] = []
 
     @property
     def script(self) -> UserScript:
@@ -115,17 +122,19 @@ class ScriptedUser(UserSimulator):
 
     def reset(self, task: "Task") -> str:
         self._script = UserScript.from_task(task)
-        self._heard = []
         self._said = set()
         self._idle = 0
+        self._open_goals = [tuple(phrase_pattern(c) for c in goal) for goal in self._script.goals]
+        self._open_outputs = [phrase_pattern(o) for o in self._script.outputs]
         return task.question
 
     def respond(self, agent_message: str) -> UserTurn:
         script = self.script
-        self._heard.append(agent_message)
-        if _offers_transfer(agent_message):
+        text = read(agent_message)
+        self._hear(text)
+        if _offers_transfer(text):
             return UserTurn(f"Okay, thank you. {StopSignal.TRANSFER.value}", StopSignal.TRANSFER)
-        requests = request_sentences(agent_message)
+        requests = [s for s in split_sentences(text) if is_request(s)]
         parts: list[str] = []
         confirm_asked = False
         for sentence in requests:
@@ -155,15 +164,21 @@ class ScriptedUser(UserSimulator):
         nudges = script.nudges or ("Can you help me with my request?",)
         return UserTurn(nudges[min(self._idle - 1, len(nudges) - 1)])
 
+    def _hear(self, text: str) -> None:
+        """Tick off the goals and outputs that the (read, normalized) message mentions."""
+        self._open_goals = [g for g in self._open_goals if not any(contains(text, cue) for cue in g)]
+        self._open_outputs = [o for o in self._open_outputs if not contains(text, o)]
+
     @property
     def satisfied(self) -> bool:
-        """Every goal has had one of its cues, and every output has been mentioned, in the agent's replies."""
-        heard = "\n".join(normalize(m) for m in self._heard)
-        goals_met = all(any(mentions(heard, cue) for cue in goal) for goal in self.script.goals)
-        return goals_met and all(mentions(heard, out) for out in self.script.outputs)
+        """Every goal has had one of its cues, and every output has been mentioned, in the agent's replies.
+
+        Each counts when said within one message (as read by :func:`~toolgym.users.text.read`).
+        """
+        _ = self.script  # raises before reset()
+        return not self._open_goals and not self._open_outputs
 
 
-def _offers_transfer(message: str) -> bool:
-    """Whether the agent says it is transferring the user to a human."""
-    text = normalize(message)
+def _offers_transfer(text: str) -> bool:
+    """Whether the agent (in a read, normalized message) says it is transferring the user to a human."""
     return "transfer" in text and any(t in text for t in _TRANSFER_TARGETS)

@@ -1,5 +1,6 @@
-"""``ToolGym/MathTIR-v0``: math with a stateful Python tool. See README.md (the env card)."""
+"""``ToolGym/MathTIR-v1``: math with a stateful Python tool. See README.md (the env card)."""
 
-from toolgym_envs.math_tir.env import MathTIREnv, math_tasks
+from toolgym_envs import lazy_exports
 
 __all__ = ["MathTIREnv", "math_tasks"]
+__getattr__ = lazy_exports({"MathTIREnv": "toolgym_envs.math_tir.env", "math_tasks": "toolgym_envs.math_tir.env"})

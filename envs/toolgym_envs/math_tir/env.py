@@ -1,4 +1,4 @@
-"""``ToolGym/MathTIR-v0``: tool-integrated math reasoning with a stateful Python interpreter.
+"""``ToolGym/MathTIR-v1``: tool-integrated math reasoning with a stateful Python interpreter.
 
 Tasks come from ToolGym's curated math set (``split`` = train/test/all) or from the seeded
 procedural generator (``source="generated"``). The reward pays 1 for a final answer equivalent
@@ -75,7 +75,8 @@ class MathTIREnv(ToolEnv):
         rubric = Rubric(
             [
                 Component("correct", MathAnswerReward(), 1.0),
-                Component("format", FormatReward(), format_weight),
+                # paid only with a correct answer: a constant or empty answer must earn nothing
+                Component("format", FormatReward(), format_weight, requires="correct"),
                 Component("tool_calls", tool_call_count, 0.0),
             ]
         )

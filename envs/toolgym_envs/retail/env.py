@@ -1,4 +1,4 @@
-"""``ToolGym/Retail-v0``: serve a simulated store customer with 14 order/catalogue tools. See README.md."""
+"""``ToolGym/Retail-v1``: serve a simulated store customer with 14 order/catalogue tools. See README.md."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""``ToolGym/Text2SQL-v0``: answer a question about a database with one final SQL query.
+"""``ToolGym/Text2SQL-v1``: answer a question about a database with one final SQL query.
 
 The policy sees the database schema and the question, may run exploratory read-only queries with the
 ``sql`` tool (results or errors come back as observations), and ends with its final query as the
@@ -8,6 +8,8 @@ are logged in ``info["reward_components"]``.
 
 Tasks default to ToolGym's generated databases (``retail``, ``clinic``, ``university``); pass
 ``tasks`` and ``databases`` (name -> DuckDB path or SQLAlchemy URL) to run on your own.
+``sandbox="docker" | "local" | "auto"`` (default ``$TOOLGYM_SANDBOX``, else local) says where
+database files are queried: in the ``sql`` image's container or in a worker process on the host.
 """
 
 from __future__ import annotations
@@ -15,10 +17,13 @@ from __future__ import annotations
 from typing import Any, Mapping, Sequence
 
 from toolgym.env import ToolEnv
+from toolgym.failures import Blame
 from toolgym.parsers import ToolCallParser, XMLTagParser, get_parser
-from toolgym.prompts import build_system_prompt
 from toolgym.rewards.base import Component, Rubric
 from toolgym.rewards.format import FormatReward
+from toolgym.sandbox.selection import resolve_kind
+from toolgym.sandbox.services import SQL_IMAGE
+from toolgym.sql.container import ContainerEngine, container_engine
 from toolgym.sql.engine import SQLEngine, open_engine
 from toolgym.sql.match import ExecutionMatch
 from toolgym.sql.tool import SQLTool
@@ -75,6 +80,7 @@ class Text2SQLEnv(ToolEnv):
         max_tool_calls: int = 3,
         max_observation_chars: int = 4096,
         render_mode: str | None = None,
+        sandbox: str | None = None,
     ) -> None:
         if not 0.0 <= format_weight <= 1.0:
             raise ValueError("format_weight must lie in [0, 1]")
@@ -84,16 +90,31 @@ class Text2SQLEnv(ToolEnv):
         missing = [n for n in names if n not in targets]
         if missing:
             raise ValueError(f"no database given for {missing}; pass databases={{name: path or URL}}")
+        # sandbox="docker" (or "auto" with Docker, or $TOOLGYM_SANDBOX): database files are queried in
+        # the ``sql`` image's container; database servers' URLs keep running from this process.
+        in_docker = resolve_kind(sandbox, SQL_IMAGE) == "docker"
+        shared: list[ContainerEngine] = []  # databases of one folder share one container
+
+        def engine(target: str) -> SQLEngine:
+            if in_docker:
+                made = container_engine(target, share_with=shared[-1] if shared else None)
+                if made is not None:
+                    shared.append(made)
+                    return made
+            return open_engine(target)
+
         self._engines: dict[str, SQLEngine] = {
-            n: t if isinstance(t, SQLEngine) else open_engine(t) for n, t in targets.items() if n in names
+            n: t if isinstance(t, SQLEngine) else engine(t) for n, t in targets.items() if n in names
         }
         self._owned = [n for n, t in targets.items() if n in names and not isinstance(t, SQLEngine)]
         self.sql_tool = SQLTool(max_rows=max_rows, timeout_s=query_timeout_s)
+        self.execution_match = ExecutionMatch(self._engine_for, timeout_s=max(query_timeout_s, 10.0))
         parser_obj = sql_parser() if parser == "xml" else get_parser(parser)
         rubric = Rubric(
             [
-                Component("correct", ExecutionMatch(self._engine_for, timeout_s=max(query_timeout_s, 10.0)), 1.0 - format_weight),
-                Component("format", FormatReward(), format_weight),
+                Component("correct", self.execution_match, 1.0 - format_weight),
+                # paid only with a correct query: a constant or empty answer must earn nothing
+                Component("format", FormatReward(), format_weight, requires="correct"),
                 Component("sql_calls", sql_call_count, 0.0),
             ]
         )
@@ -108,10 +129,20 @@ class Text2SQLEnv(ToolEnv):
             max_observation_chars=max_observation_chars,
             render_mode=render_mode,
         )
-        self._prompts = {
-            n: build_system_prompt(f"{PREAMBLE}\n\n{schema_text(n, e)}", [self.sql_tool], self.parser)
-            for n, e in self._engines.items()
-        }
+        self._preambles = {n: f"{PREAMBLE}\n\n{schema_text(n, e)}" for n, e in self._engines.items()}
+
+    def step(self, action: str) -> tuple[str, float, bool, bool, dict[str, Any]]:
+        """A step; when scoring could not be done (a broken gold, an engine down) the step is ``infra_error``.
+
+        The policy's own final query failing while it is scored is not that: it scores 0 and is
+        blamed on nobody's infrastructure (see :class:`~toolgym.sql.match.ExecutionMatch`).
+        """
+        self.execution_match.failure = None
+        observation, reward, terminated, truncated, info = super().step(action)
+        failure = self.execution_match.failure
+        if failure is not None and (terminated or truncated) and info["error"] != Blame.INFRA.value:
+            info["error"], info["error_message"] = Blame.INFRA.value, failure
+        return observation, reward, terminated, truncated, info
 
     def _engine_for(self, task: Task) -> SQLEngine:
         db = task_database(task)
@@ -123,7 +154,8 @@ class Text2SQLEnv(ToolEnv):
         """Pick the task, then bind the ``sql`` tool and the system prompt to its database."""
         task = super()._select_task(options)
         self.sql_tool.bind(self._engine_for(task))
-        self.system_prompt = self._prompts[task_database(task)]
+        self.preamble = self._preambles[task_database(task)]
+        self.system_prompt = self.compose_system_prompt(self.preamble)
         return task
 
     def close(self) -> None:

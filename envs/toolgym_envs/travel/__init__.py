@@ -1,5 +1,6 @@
-"""``ToolGym/Travel-v0``: a τ-bench-style customer-service env. See README.md (the env card)."""
+"""``ToolGym/Travel-v1``: a τ-bench-style customer-service env. See README.md (the env card)."""
 
-from toolgym_envs.travel.env import TravelEnv
+from toolgym_envs import lazy_exports
 
 __all__ = ["TravelEnv"]
+__getattr__ = lazy_exports({"TravelEnv": "toolgym_envs.travel.env"})

@@ -1,4 +1,4 @@
-"""``ToolGym/Travel-v0``: serve a simulated airline customer with 13 booking tools. See README.md."""
+"""``ToolGym/Travel-v1``: serve a simulated airline customer with 13 booking tools. See README.md."""
 
 from __future__ import annotations
 

@@ -1,7 +1,8 @@
-"""Task data for ``ToolGym/MathTIR-v0``: the curated math set and the seeded problem generator.
+"""Task data for ``ToolGym/MathTIR-v1``: the curated math set and the seeded problem generator.
 
 * :func:`load_curated` loads the shipped ``data/curated_{train,test}.jsonl`` files, written by
-  ``python -m toolgym_tasks.math.build`` from the problems in :mod:`toolgym_tasks.math.curated`.
+  ``python -m toolgym_tasks.math.build`` from the source records in ``problems/<topic>.jsonl``
+  (read by :mod:`toolgym_tasks.math.curated`).
 * :func:`generate` draws fresh problems from :mod:`toolgym_tasks.math.generator`.
 
 See ``CARD.md`` in this directory for the dataset card.

@@ -3,8 +3,9 @@
     python -m toolgym_tasks.math.build            # rewrite data/*.jsonl and the CARD.md tables
     python tasks/toolgym_tasks/math/build.py --out-dir /tmp/x   # write elsewhere, card untouched
 
-``curated.py`` holds questions and solutions but no answers: the gold of each problem is the
-last line its reference solution prints. The solutions run in a separate Python process, one
+The source records (``problems/<topic>.jsonl``, read by :mod:`toolgym_tasks.math.curated`) hold
+ids, splits, questions and solutions but no answers: the gold of each problem is the last line its
+reference solution prints. The solutions run in a separate Python process, one
 process for the whole batch (a process per solution would make the build, and the test that
 rebuilds it, an order of magnitude slower), each exec'd in a fresh namespace with its own
 captured stdout; the tests check on a sample that plain ``python -c code`` prints the same. The
