@@ -173,14 +173,15 @@ def start_shared_pools() -> None:
     """Start the process-wide worker pools that grow lazily up to a fixed size (part of the warm-up).
 
     The math verifier's symbolic checks run in a pool of math-verify worker processes (one per
-    core, at most 4) started on first need; started here, what the soak measures is per-episode
-    growth, not a pool filling up. The sandbox fork server is started by the first MathTIR episode.
+    core, at most 4) started on first need, and ReasoningGym's scorer worker on the first answer that
+    needs it; started here, what the soak measures is per-episode growth, not a pool filling up. The
+    sandbox fork server is started by the first MathTIR episode.
     """
-    try:
-        from toolgym.rewards.math_symbolic import prestart
-    except ImportError:
-        return
+    from toolgym.rewards.math_symbolic import prestart
+    from toolgym_envs.reasoning_gym.worker import WORKER
+
     prestart()
+    WORKER.score(("basic_arithmetic", "{}", 0, 2, 0), "0", timeout_s=60)
 
 
 def run_soak(

@@ -7,7 +7,7 @@ import pytest
 from tests.apis.helpers import SilentAgent
 from toolgym.agents import ReferenceAgent
 from toolgym.apis import pass_hat_k, pass_k, pass_k_curve
-from toolgym.runner import run
+from toolgym.runner import RunConfigError, run
 
 
 def test_pass_hat_k_values():
@@ -56,5 +56,5 @@ def test_run_trials_reports_pass_k(tmp_path):
     # 1 task x 2 trials: trial 1 succeeds, trial 2 fails -> pass^1 = 0.5, pass^2 = 0
     flaky = run("ToolGym/Retail-v1", FlakyAgent(), trials=2, episodes=1, env_kwargs={"split": "test"})
     assert flaky.pass_k == {1: 0.5, 2: 0.0}
-    with pytest.raises(ValueError):
+    with pytest.raises(RunConfigError, match="trials must be >= 1"):
         run("ToolGym/Retail-v1", ReferenceAgent(), episodes=1, trials=0)

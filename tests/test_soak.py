@@ -5,20 +5,26 @@ Envs are remade every few episodes, so make/close cycles are soaked too. After a
 imports, caches, the shared fork server, one make/close cycle of every env) growth must stay small.
 """
 
+import json
 import os
 import subprocess
 import sys
 import threading
 import time
 
-from tests.soak import Soak, growth, run_soak, sample
+from tests.soak import Soak, sample
 from toolgym.registration import env_ids
 
 WARMUP = 60
 EPISODES = 240
 
-# Bounds after warm-up: a leak of one fd, process or thread per ~100 episodes breaks them.
+# Bounds after warm-up on the sustained growth (the smallest of the last three samples over the
+# first): a leak of one fd, process or thread per ~100 episodes breaks them.
 MAX_GROWTH = {"rss_mb": 64.0, "fds": 2, "children": 1, "threads": 1}
+# Bounds on any single sample: envs are remade every few episodes and three families hold a sandbox
+# (fork server + supervisor) or database workers while they live, so a sample taken while a new env
+# starts and an old one's processes exit sees a few more for a moment.
+MAX_TRANSIENT = {"rss_mb": 96.0, "fds": 6, "children": 4, "threads": 2}
 
 
 def test_the_sampler_sees_what_a_leak_grows():
@@ -45,17 +51,30 @@ def test_the_sampler_sees_what_a_leak_grows():
             os.close(fd)
 
 
+SOAK_SCRIPT = f"""
+from tests.soak import run_soak, to_json
+print(to_json(run_soak({EPISODES}, warmup={WARMUP}, every=40, remake_every=10)))
+"""
+
+
 def test_soak_every_env_stays_flat():
+    # A fresh interpreter: what other tests of this session started (pools, workers, their
+    # zombies) must not count for or against the soak.
     start = time.perf_counter()
-    result = run_soak(EPISODES, warmup=WARMUP, every=40, remake_every=10)
+    out = subprocess.run([sys.executable, "-c", SOAK_SCRIPT], capture_output=True, text=True, timeout=600, check=True)
     soak_s = time.perf_counter() - start
-    grew = growth(result)
-    summary = f"growth {grew}, samples {result['samples']}, errors {result['errors']}, {soak_s:.1f} s"
+    result = json.loads(out.stdout.strip().splitlines()[-1])
+    rows = result["samples"]
+    base, closed = rows[0], result["closed"]
+    sustained = {k: min(r[k] for r in rows[-3:]) - base[k] for k in MAX_GROWTH}
+    peak = {k: max(r[k] for r in rows) - base[k] for k in MAX_TRANSIENT}
+    summary = f"sustained {sustained}, peak {peak}, samples {rows}, errors {result['errors']}, {soak_s:.1f} s"
     for measure, bound in MAX_GROWTH.items():
-        assert grew[measure] <= bound, f"{measure} grew by {grew[measure]} (> {bound}): {summary}"
-    base, closed = result["samples"][0][1], result["closed"]
+        assert sustained[measure] <= bound, f"{measure} grew by {sustained[measure]} (> {bound}): {summary}"
+    for measure, bound in MAX_TRANSIENT.items():
+        assert peak[measure] <= bound, f"{measure} peaked {peak[measure]} over the start (> {bound}): {summary}"
     # closing every env gives back its processes and fds (the fork server is shared and stays)
-    assert closed.children <= base.children and closed.fds <= base.fds, summary
+    assert closed["children"] <= base["children"] and closed["fds"] <= base["fds"], summary
     assert result["episodes"] == WARMUP + EPISODES and result["steps"] > result["episodes"]
     assert "tool_error" in result["errors"]  # the fuzz really reached the tools
 

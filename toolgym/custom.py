@@ -26,7 +26,7 @@ from typing import Any
 from toolgym.env import DEFAULT_PREAMBLE, ToolEnv
 from toolgym.families import EnvSpec
 from toolgym.parsers import ToolCallParser
-from toolgym.rewards.base import Component, RewardResult, Rubric
+from toolgym.rewards.base import Component, RewardResult, Rubric, tool_call_count
 from toolgym.tasks import Task, TaskSet, load_tasks
 from toolgym.tools import FunctionTool, Tool
 from toolgym.types import Trajectory
@@ -46,10 +46,6 @@ def exact_match(task: Task, trajectory: Trajectory) -> float:
         return 0.0
     return float(normalize(trajectory.final_answer) == normalize(task.answer))
 
-
-def tool_call_count(task: Task, trajectory: Trajectory) -> float:
-    """How many tool calls the episode made (logged at weight 0)."""
-    return float(trajectory.num_tool_calls)
 
 
 def as_rubric(reward: RewardCallable | Rubric | None) -> Rubric:

@@ -27,8 +27,10 @@ ends it (an answer, the user stopping, the turn budget, a token budget via :meth
 >>> obs, info = env.reset(seed=0)
 >>> obs, reward, terminated, truncated, info = env.step(
 ...     '<tool_call>{"name": "add", "arguments": {"a": 2, "b": 3}}</tool_call>')
->>> obs
-'<tool_response>\n5\n</tool_response>'
+>>> print(obs)
+<tool_response>
+5
+</tool_response>
 >>> [m["role"] for m in env.messages]
 ['system', 'user', 'assistant', 'tool']
 >>> env.step("<answer>5</answer>")[1:4]

@@ -82,8 +82,10 @@ def test_worker_memory_stays_under_its_cap(duck_path):
     eng.close()
 
 
+# The host's peak is this process's own VmHWM: ru_maxrss would carry over the pre-exec peak of a
+# forked (large) test process.
 HOST_SCRIPT = """
-import json, resource, sys, time
+import json, sys, time
 from toolgym.sql.engine import {cls}
 eng = {cls}(sys.argv[1])
 start = time.monotonic()
@@ -92,8 +94,9 @@ try:
     outcome = "ok"
 except Exception as exc:
     outcome = type(exc).__name__
-print(json.dumps({{"wall_s": time.monotonic() - start, "outcome": outcome,
-                  "host_peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}}))
+with open("/proc/self/status") as status:
+    peak_kb = next(int(line.split()[1]) for line in status if line.startswith("VmHWM:"))
+print(json.dumps({{"wall_s": time.monotonic() - start, "outcome": outcome, "host_peak_mb": peak_kb / 1024}}))
 eng.close()
 """
 

@@ -89,3 +89,24 @@ def test_a_non_toolenv_fails_with_a_clear_message():
 class TestCustomEnvWithTheMixin(EnvConformanceMixin):
     env_id = "ToolGym/Custom-v0"
     episodes = 2
+
+
+class _BlamesInfra(toolgym.Tool):
+    """A tool that calls the policy's odd arguments an infrastructure failure (the bug the kit must catch)."""
+
+    name = "lookup"
+    description = "Look something up."
+    parameters = {"type": "object"}
+
+    def run(self, arguments):
+        from toolgym.types import ToolResult
+
+        if arguments:
+            return ToolResult.unavailable("lookup service", RuntimeError("odd arguments"))
+        return ToolResult(ok=True, content="nothing")
+
+
+def test_a_tool_that_blames_policy_input_on_infra_fails_fuzz():
+    report = check_conformance(lambda **kw: CustomEnv(tools=[_BlamesInfra()], tasks=[{"id": "a", "question": "q", "answer": "1"}]),
+                               episodes=1, tokens=False)
+    assert "fuzz" in report.failures and "infra_error" in report.failures["fuzz"], report

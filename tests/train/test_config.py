@@ -35,4 +35,6 @@ def test_invalid_values_are_rejected(bad):
 
 def test_to_dict_is_plain():
     d = GRPOConfig(budget=TokenBudget(max_total_tokens=10)).to_dict()
-    assert d["budget"] == {"max_prompt_tokens": None, "max_observation_tokens": None, "max_total_tokens": 10}
+    assert d["budget"] == {
+        "max_prompt_tokens": None, "max_observation_tokens": None, "max_total_tokens": 10, "max_response_tokens": None
+    }

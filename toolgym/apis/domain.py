@@ -139,7 +139,7 @@ def get_domain(spec: str | Domain) -> Domain:
     """A domain from a built-in name (``retail``), a ``module:attribute`` path, or an instance."""
     if isinstance(spec, Domain):
         return spec
-    target = DOMAINS.get(spec, spec)
+    target = spec if ":" in spec else DOMAINS.get(spec, spec)  # a path never needs the registry
     module_name, sep, attr = target.partition(":")
     if not sep:
         raise ValueError(f"unknown domain {spec!r}; built-in: {sorted(DOMAINS)}, or give 'module:attribute'")

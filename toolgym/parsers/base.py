@@ -81,6 +81,8 @@ def finish_parse(
     text: str, calls: list[ToolCall], answers: list[str], ans_unclosed: bool, extra_error: str | None
 ) -> ParseResult:
     """Build the ParseResult, deciding ``format_ok`` and the corrective message."""
+    if answers and not calls and not ans_unclosed and not extra_error:  # a clean answer, the usual end
+        return ParseResult(text=text, calls=calls, answer=answers[-1], answers=answers)
     errors = [c.parse_error for c in calls if c.parse_error]
     if ans_unclosed:
         errors.append("Unclosed <answer>: end it with </answer>.")

@@ -29,6 +29,15 @@ class RewardResult:
     components: dict[str, float] = field(default_factory=dict)
 
 
+def tool_call_count(task: "Task", trajectory: Trajectory) -> float:
+    """How many tool calls the episode made: the standard weight-0 metric of every family.
+
+    >>> tool_call_count(None, Trajectory(task_id="t"))
+    0.0
+    """
+    return float(trajectory.num_tool_calls)
+
+
 def check_reward_fn(fn: Callable[..., object], name: str) -> None:
     """Raise :class:`RewardError` unless ``fn`` can be called as ``fn(task, trajectory)``."""
     if not callable(fn):
@@ -84,8 +93,10 @@ class Rubric:
     def __call__(self, task: "Task", trajectory: Trajectory) -> RewardResult:
         values: dict[str, float] = {}
         total = 0.0
+        isfinite = math.isfinite  # a local: this loop runs at the end of every episode
         for c in self.components:
-            if c.requires is not None and not values[c.requires] > 0:
+            requires = c.requires
+            if requires is not None and not values[requires] > 0:
                 values[c.name] = 0.0  # gated: the outcome it rides on was not paid
                 continue
             try:
@@ -94,11 +105,11 @@ class Rubric:
                 raise
             except Exception as exc:  # a scorer bug must not crash the episode silently
                 raise RewardError(f"reward component {c.name!r} failed: {exc!r}") from exc
-            if not math.isfinite(value):
+            if not isfinite(value):
                 raise RewardError(f"reward component {c.name!r} returned {value}")
             values[c.name] = value
             total += c.weight * value
-        return RewardResult(total=total, components=values)
+        return RewardResult(total, values)
 
     @property
     def weights(self) -> dict[str, float]:

@@ -133,6 +133,11 @@ _NUMBER_RE = re.compile(
 #: One pair of parentheses around something without commas: "(3)" is 3, "(1,2)" stays a tuple.
 _PARENS_RE = re.compile(r"\(\s*([^(),]*?)\s*\)")
 _PLAIN_RE = re.compile(r"\s*([+-]?)(\d+)(?:\.(\d+))?\s*")
+#: A bare ASCII number (one sign, digits, then a decimal part or ``/`` and digits). The screen
+#: passes it unchanged and the gold's clean-up leaves it unchanged, so when answer and gold both are
+#: one and both read as numbers, :func:`math_equal` compares their values at once: the same verdict
+#: as the full path (``tests/rewards/test_math_fast_path.py`` checks the two against each other).
+_FAST_PLAIN_RE = re.compile(r"[+-]?[0-9]+(?:\.[0-9]+|/[0-9]+)?")
 
 
 class _Num(NamedTuple):
@@ -259,6 +264,8 @@ def _numbers_equal(pred: _Num, gold: _Num, rules: AnswerRules) -> bool:
             d = None if d is None else d + 2
     if p == g:
         return True
+    if d is None and not rules.tolerant:  # exact gold, no tolerance: equal values or nothing
+        return False
     diff = abs(p - g)
     if rules.tolerant and diff <= Fraction(repr(rules.abs_tol)) + Fraction(repr(rules.rel_tol)) * abs(g):
         return True
@@ -390,6 +397,26 @@ def math_equal(
     try:
         if pred.strip() == gold.strip() and pred.strip():
             return True
+        if (
+            len(pred) <= _MAX_NUMBER_CHARS
+            and len(gold) <= _MAX_NUMBER_CHARS
+            and _FAST_PLAIN_RE.fullmatch(pred)
+            and _FAST_PLAIN_RE.fullmatch(gold)
+        ):
+            p, g = _parse(pred), _parse(gold)
+            if p is not None and g is not None:
+                return _numbers_equal(p, g, rules)
+        return _math_equal_full(pred, gold, rules, timeout_s)
+    except Exception:  # garbage in (odd unicode, absurd numbers): not equal, never a crash
+        logger.debug("math_equal failed", exc_info=True)
+        return False
+
+
+def _math_equal_full(pred: str, gold: str, rules: AnswerRules, timeout_s: float) -> bool:
+    """:func:`math_equal` without its plain-number shortcut: screen, clean the gold, compare."""
+    try:
+        if pred.strip() == gold.strip() and pred.strip():
+            return True
         gold_core = _gold_core(gold)
         candidates = screen(pred, gold_core)
         if not candidates or not gold_core:
@@ -402,6 +429,28 @@ def math_equal(
 
 # --------------------------------------------------------------------------------------------------
 # The reward
+
+_RULES_CACHE: dict[tuple[tuple[str, str, Any], ...], AnswerRules] = {}
+
+
+def _rules_of(raw: Mapping[str, Any] | None) -> AnswerRules:
+    """``AnswerRules.from_mapping(raw)``, built once per distinct record (a task's rules are read
+    at every scored episode); invalid records raise every time, as before."""
+    if not raw:
+        return _DEFAULT_RULES
+    try:
+        key = tuple(sorted((k, type(v).__name__, v) for k, v in raw.items()))  # 1, 1.0, True differ
+        hash(key)
+    except TypeError:  # unhashable or unorderable values: no caching (from_mapping judges them)
+        return AnswerRules.from_mapping(raw)
+    rules = _RULES_CACHE.get(key)
+    if rules is None:
+        rules = AnswerRules.from_mapping(raw)
+        if len(_RULES_CACHE) >= 4096:
+            _RULES_CACHE.clear()
+        _RULES_CACHE[key] = rules
+    return rules
+
 
 
 def score_answers(
@@ -417,6 +466,9 @@ def score_answers(
     answers: of two non-equivalent answers at most one can match, so hedging across answers
     (``42`` then ``41``) scores 0, as do several boxes inside one answer that disagree.
     """
+    if len(answers) == 1:  # the common case, without building a set
+        only = answers[0].strip() if isinstance(answers[0], str) else ""
+        return float(math_equal(only, gold, timeout_s=timeout_s, rules=rules)) if only else 0.0
     candidates = {a.strip() for a in answers if isinstance(a, str) and a.strip()}
     if not candidates:
         return 0.0
@@ -442,5 +494,5 @@ class MathAnswerReward:
         answers = list(trajectory.answers)
         if not answers and trajectory.final_answer is not None:
             answers = [trajectory.final_answer]
-        rules = AnswerRules.from_mapping(getattr(task, "answer_rules", None))
+        rules = _rules_of(getattr(task, "answer_rules", None))
         return score_answers(answers, task.answer, timeout_s=self.timeout_s, rules=rules)

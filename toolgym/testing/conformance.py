@@ -9,7 +9,8 @@ failure at once.
 * ``determinism``: the same seed draws the same task and prompt; the same actions give the same
   observations and rewards.
 * ``fuzz``: malformed, hostile and oversized actions never make ``step`` raise; every step's ``info``
-  has the standard keys and a finite reward.
+  has the standard keys and a finite reward, and none is blamed on the infrastructure
+  (``infra_error``): blame is by cause, and the policy must not be able to choose it.
 * ``reference``: replaying a task's reference trajectory scores 1.0 (tasks without one are skipped).
 * ``null_agent``: an agent that never calls a tool and answers nothing is paid 0.
 * ``token_drift``: in token mode (with a tokenizer built locally by
@@ -137,8 +138,9 @@ def check_determinism(make: Make, seeds: Sequence[int] = (0, 1, 2)) -> None:
                     break
 
 
-def fuzz_actions(base: ToolEnv, rng: random.Random, n: int) -> list[str]:
-    """Hostile actions for ``base``: broken calls, unknown tools, wrong argument types, huge or odd text."""
+def fuzz_actions(base: ToolEnv, rng: random.Random, n: int) -> list[Any]:
+    """Hostile actions for ``base``: broken calls, unknown tools, wrong argument types, huge or odd
+    text, and malformed assistant messages (``step`` takes those in every mode)."""
     names = list(base.tools) or ["nothing"]
     fixed = [
         "", " ", "\x00", "<tool_call>", "<tool_call>{not json}</tool_call>", "<tool_call>[]</tool_call>",
@@ -153,11 +155,20 @@ def fuzz_actions(base: ToolEnv, rng: random.Random, n: int) -> list[str]:
             f'<tool_call>{{"name": "{name}", "arguments": "not an object"}}</tool_call>',
             f'<tool_call>{{"name": "{name}", "arguments": {{"a": 1e308, "b": -1}}}}</tool_call>',
         ]
+    messages: list[Any] = [
+        {}, {"content": None}, {"role": "assistant", "content": 7}, {"content": "", "tool_calls": "nope"},
+        {"content": "", "tool_calls": [{"id": "c1", "type": "function", "function": {"name": names[0], "arguments": "{bad"}}]},
+        {"content": "", "tool_calls": [{"function": {"name": "no_such_tool", "arguments": {}}}, None, 3]},
+    ]
     while len(fixed) < n:
         a, b = rng.sample(fixed, 2)
         fixed.append(a[: rng.randint(0, len(a))] + b[rng.randint(0, len(b)) :])
     rng.shuffle(fixed)
-    return fixed[:n]
+    return messages + fixed[: max(n - len(messages), 0)]
+
+
+def _short(action: Any) -> str:
+    return repr(action[:80] if isinstance(action, str) else action)[:120]
 
 
 def check_fuzz(make: Make, steps: int = 40, seed: int = 0) -> None:
@@ -170,12 +181,15 @@ def check_fuzz(make: Make, steps: int = 40, seed: int = 0) -> None:
             try:
                 _, reward, terminated, truncated, info = env.step(action)
             except Exception as exc:
-                raise ConformanceError(f"step raised {type(exc).__name__} on action {action[:80]!r}: {exc}") from exc
+                raise ConformanceError(f"step raised {type(exc).__name__} on action {_short(action)}: {exc}") from exc
             missing = [k for k in STEP_KEYS if k not in info]
             if missing:
-                raise ConformanceError(f"info lacks {missing} after action {action[:80]!r}")
+                raise ConformanceError(f"info lacks {missing} after action {_short(action)}")
             if not math.isfinite(float(reward)):
-                raise ConformanceError(f"reward {reward} after action {action[:80]!r}")
+                raise ConformanceError(f"reward {reward} after action {_short(action)}")
+            if info["error"] not in (None, "tool_error"):
+                # blame is by cause: nothing the policy writes may be blamed on the infrastructure
+                raise ConformanceError(f"policy input was blamed as {info['error']!r}: {_short(action)}: {info.get('error_message')}")
             if terminated or truncated:
                 env.reset(seed=rng.randint(0, 10**6))
 

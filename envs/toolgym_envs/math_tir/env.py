@@ -11,15 +11,13 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Sequence
 
-from toolgym.env import ToolEnv
 from toolgym.parsers import ToolCallParser
-from toolgym.rewards.base import Component, Rubric
+from toolgym.rewards.base import Component, Rubric, tool_call_count
 from toolgym.rewards.format import FormatReward
 from toolgym.rewards.math import MathAnswerReward
-from toolgym.sandbox import SandboxLimits, SandboxPool, sandbox_source
+from toolgym.python_env import PythonToolEnv
+from toolgym.sandbox import SandboxPool
 from toolgym.tasks import Task, TaskSet
-from toolgym.tools.python import PythonTool
-from toolgym.types import Trajectory
 from toolgym_envs.math_tir.prompts import PREAMBLE
 from toolgym_tasks.math import generate, load_curated
 
@@ -42,12 +40,8 @@ def math_tasks(split: str = "train", source: str = "curated", seed: int = 0, n: 
     return tasks if split == "all" else tasks.split(split)
 
 
-def tool_call_count(task: Task, trajectory: Trajectory) -> float:
-    """How many tool calls the episode made (logged, weight 0)."""
-    return float(trajectory.num_tool_calls)
 
-
-class MathTIREnv(ToolEnv):
+class MathTIREnv(PythonToolEnv):
     """Math word problems + a ``python`` tool + an exact-answer reward.
 
     ``sandbox`` picks where the tool's code runs: ``"local"``, ``"docker"``, ``"auto"``, a
@@ -80,27 +74,15 @@ class MathTIREnv(ToolEnv):
                 Component("tool_calls", tool_call_count, 0.0),
             ]
         )
-        # sandbox=None: $TOOLGYM_SANDBOX, else "local" (the embedded default, usable without
-        # Docker). "docker" joins this process's shared, pre-warmed container pool.
-        self._sandboxes = sandbox_source(sandbox, SandboxLimits(timeout_s=python_timeout_s))
-        try:
-            super().__init__(
-                task_set,
-                [PythonTool(self._sandboxes, timeout_s=python_timeout_s)],
-                parser=parser,
-                rubric=rubric,
-                preamble=PREAMBLE,
-                max_turns=max_turns,
-                max_tool_calls=max_tool_calls,
-                max_observation_chars=max_observation_chars,
-                render_mode=render_mode,
-            )
-        except BaseException:
-            self._sandboxes.close()
-            raise
-
-    def close(self) -> None:
-        try:
-            super().close()
-        finally:
-            self._sandboxes.close()  # leaves the shared Docker pool (the last env closes it)
+        super().__init__(
+            task_set,
+            rubric=rubric,
+            preamble=PREAMBLE,
+            sandbox=sandbox,
+            python_timeout_s=python_timeout_s,
+            parser=parser,
+            max_turns=max_turns,
+            max_tool_calls=max_tool_calls,
+            max_observation_chars=max_observation_chars,
+            render_mode=render_mode,
+        )

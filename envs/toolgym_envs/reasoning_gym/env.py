@@ -11,13 +11,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from toolgym.env import ToolEnv
 from toolgym.parsers import ToolCallParser
-from toolgym.rewards.base import Component, Rubric
+from toolgym.rewards.base import Component, Rubric, tool_call_count
 from toolgym.rewards.format import FormatReward
-from toolgym.sandbox import SandboxLimits, SandboxPool, sandbox_source
+from toolgym.python_env import PythonToolEnv
+from toolgym.sandbox import SandboxPool
 from toolgym.tasks import Task
-from toolgym.tools.python import PythonTool
 from toolgym.types import Trajectory
 from toolgym_envs.reasoning_gym.tasks import (
     SCORE_TIMEOUT_S,
@@ -63,12 +62,8 @@ class ReasoningGymScore:
         return 1.0 if self.score(task, trajectory) >= 1.0 else 0.0
 
 
-def tool_call_count(task: Task, trajectory: Trajectory) -> float:
-    """How many tool calls the episode made (logged, weight 0)."""
-    return float(trajectory.num_tool_calls)
 
-
-class ReasoningGymEnv(ToolEnv):
+class ReasoningGymEnv(PythonToolEnv):
     """One reasoning-gym dataset + a ``python`` tool + reasoning-gym's ``score_answer``.
 
     ``dataset`` is any reasoning-gym dataset name; ``config`` its config keys (difficulty settings),
@@ -105,25 +100,15 @@ class ReasoningGymEnv(ToolEnv):
                 Component("tool_calls", tool_call_count, 0.0),
             ]
         )
-        self._sandboxes = sandbox_source(sandbox, SandboxLimits(timeout_s=python_timeout_s))
-        try:
-            super().__init__(
-                task_set,
-                [PythonTool(self._sandboxes, timeout_s=python_timeout_s)],
-                parser=parser,
-                rubric=rubric,
-                preamble=PREAMBLE,
-                max_turns=max_turns,
-                max_tool_calls=max_tool_calls,
-                max_observation_chars=max_observation_chars,
-                render_mode=render_mode,
-            )
-        except BaseException:
-            self._sandboxes.close()
-            raise
-
-    def close(self) -> None:
-        try:
-            super().close()
-        finally:
-            self._sandboxes.close()
+        super().__init__(
+            task_set,
+            rubric=rubric,
+            preamble=PREAMBLE,
+            sandbox=sandbox,
+            python_timeout_s=python_timeout_s,
+            parser=parser,
+            max_turns=max_turns,
+            max_tool_calls=max_tool_calls,
+            max_observation_chars=max_observation_chars,
+            render_mode=render_mode,
+        )

@@ -20,7 +20,7 @@ from typing import Sequence
 from toolgym.cache import cache_dir
 from toolgym.env import ToolEnv
 from toolgym.parsers import ToolCallParser, XMLTagParser, get_parser
-from toolgym.rewards.base import Component, Rubric
+from toolgym.rewards.base import Component, Rubric, tool_call_count
 from toolgym.rewards.format import FormatReward
 from toolgym.sandbox.selection import resolve_kind
 from toolgym.sandbox.services import SEARCH_IMAGE
@@ -30,7 +30,6 @@ from toolgym.search.qa import ExactMatchReward, F1Reward, OTCReward
 from toolgym.search.sandboxed import SandboxedRetriever
 from toolgym.search.tool import SearchTool
 from toolgym.tasks import Task, TaskSet
-from toolgym.types import Trajectory
 from toolgym_envs.search.prompts import PREAMBLE
 from toolgym_tasks.search import DEFAULT_SEED, bm25_index, load_tasks
 from toolgym_tasks.search.dataset import DATA_VERSION
@@ -50,10 +49,6 @@ def search_parser() -> XMLTagParser:
     """Search-R1's format: ``<search>`` calls, ``<information>`` results, ``<answer>``."""
     return XMLTagParser(tags={"search": ("search", "query")}, result_tag="information")
 
-
-def search_call_count(task: Task, trajectory: Trajectory) -> float:
-    """How many searches the episode made (logged at weight 0)."""
-    return float(trajectory.num_tool_calls)
 
 
 class SearchQAEnv(ToolEnv):
@@ -96,7 +91,7 @@ class SearchQAEnv(ToolEnv):
                 Component("correct", ExactMatchReward(), 0.0 if otc else 1.0),
                 Component("f1", F1Reward(), 0.0),
                 Component("format", FormatReward(), 0.0, requires="correct"),
-                Component("searches", search_call_count, 0.0),
+                Component("searches", tool_call_count, 0.0),
                 *([Component("otc", OTCReward(otc_c), 1.0)] if otc else []),
             ]
         )

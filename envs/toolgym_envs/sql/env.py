@@ -19,7 +19,7 @@ from typing import Any, Mapping, Sequence
 from toolgym.env import ToolEnv
 from toolgym.failures import Blame
 from toolgym.parsers import ToolCallParser, XMLTagParser, get_parser
-from toolgym.rewards.base import Component, Rubric
+from toolgym.rewards.base import Component, Rubric, tool_call_count
 from toolgym.rewards.format import FormatReward
 from toolgym.sandbox.selection import resolve_kind
 from toolgym.sandbox.services import SQL_IMAGE
@@ -28,7 +28,6 @@ from toolgym.sql.engine import SQLEngine, open_engine
 from toolgym.sql.match import ExecutionMatch
 from toolgym.sql.tool import SQLTool
 from toolgym.tasks import Task, TaskSet
-from toolgym.types import Trajectory
 from toolgym_envs.sql.prompts import PREAMBLE, schema_text
 from toolgym_tasks.sql import DEFAULT_SEED, database_path, load_tasks
 
@@ -56,10 +55,6 @@ def sql_parser() -> XMLTagParser:
     """The default action format: ``<sql>query</sql>`` calls, ``<observation>`` results, ``<answer>``."""
     return XMLTagParser(tags={"sql": ("sql", "query")}, result_tag="observation")
 
-
-def sql_call_count(task: Task, trajectory: Trajectory) -> float:
-    """How many tool calls the episode made (logged at weight 0)."""
-    return float(trajectory.num_tool_calls)
 
 
 class Text2SQLEnv(ToolEnv):
@@ -115,7 +110,7 @@ class Text2SQLEnv(ToolEnv):
                 Component("correct", self.execution_match, 1.0 - format_weight),
                 # paid only with a correct query: a constant or empty answer must earn nothing
                 Component("format", FormatReward(), format_weight, requires="correct"),
-                Component("sql_calls", sql_call_count, 0.0),
+                Component("sql_calls", tool_call_count, 0.0),
             ]
         )
         super().__init__(
