@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import pytest
 
-pytest.importorskip("openrlhf.utils.agent", reason='pip install -e ".[dev]" && pip install --no-deps "openrlhf==0.11.2"')
+pytest.importorskip("openrlhf.utils.agent", reason='pip install -e ".[dev]" && bash tests/install_oracles.sh')
 torch = pytest.importorskip("torch")
 
 from tests.tokens.real_tokenizers import load_case

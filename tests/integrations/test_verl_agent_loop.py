@@ -11,7 +11,7 @@ import sys
 
 import pytest
 
-pytest.importorskip("verl.experimental.agent_loop.agent_loop", reason='pip install -e ".[dev]" && pip install --no-deps "verl==0.9.1"')
+pytest.importorskip("verl.experimental.agent_loop.agent_loop", reason='pip install -e ".[dev]" && bash tests/install_oracles.sh')
 torch = pytest.importorskip("torch")
 
 from omegaconf import OmegaConf

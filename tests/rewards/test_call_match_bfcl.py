@@ -24,7 +24,7 @@ import pytest
 
 from toolgym.rewards.call_match import OMITTED, answer_parts, find_function, match_calls, reference_arguments
 
-bfcl_checker = pytest.importorskip("bfcl_eval.eval_checker.ast_eval.ast_checker", reason="needs bfcl-eval (dev extra)")
+bfcl_checker = pytest.importorskip("bfcl_eval.eval_checker.ast_eval.ast_checker", reason="needs bfcl-eval: bash tests/install_oracles.sh")
 from bfcl_eval.constants.enums import Language  # noqa: E402
 
 from toolgym_envs.bfcl.data import DEFAULT_CATEGORIES, LIVE_CATEGORIES, CATEGORIES, load_category  # noqa: E402

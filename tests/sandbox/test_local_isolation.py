@@ -222,3 +222,30 @@ def test_stale_cgroups_of_dead_hosts_are_swept():
     finally:
         live.remove()
         stale.remove()
+
+
+def test_an_interpreter_path_under_tmp_stays_visible_and_survives_resets(tmp_path):
+    # A venv or checkout in /tmp (CI in a fresh venv, pytest's tmp_path) lies under the sandbox's
+    # private /tmp: it is shown again read-only, and a reset's wipe of /tmp leaves it alone.
+    if not str(tmp_path).startswith("/tmp/"):
+        pytest.skip(f"tmp_path {tmp_path} is not under /tmp")
+    pkg = tmp_path / "sitepkg"
+    pkg.mkdir()
+    (pkg / "toolgym_probe_mod.py").write_text("VALUE = 41\n")
+    os.chmod(tmp_path, 0o755)
+    script = (
+        "from toolgym.sandbox.local import LocalSandbox\n"
+        "from toolgym.sandbox import SandboxLimits\n"
+        "box = LocalSandbox(SandboxLimits())\n"
+        "code = 'import toolgym_probe_mod\\nprint(toolgym_probe_mod.VALUE + 1)'\n"
+        "first = box.exec(code)\n"
+        "box.exec('open(\"' + __import__('sys').argv[1] + '/x\", \"w\")')\n"
+        "box.reset()\n"
+        "second = box.exec(code)\n"
+        "print(first.stdout.strip(), second.stdout.strip(), second.error_kind)\n"
+        "box.close()\n"
+    )
+    env = {**os.environ, "PYTHONPATH": f"{pkg}:{os.environ.get('PYTHONPATH', '')}".rstrip(":")}
+    out = subprocess.run([sys.executable, "-c", script, str(pkg)], capture_output=True, text=True, env=env, timeout=120)
+    assert out.stdout.split() == ["42", "42", "None"], out.stderr[-2000:]
+    assert not (pkg / "x").exists()  # read-only inside the sandbox

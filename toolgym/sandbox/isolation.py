@@ -25,6 +25,7 @@ from __future__ import annotations
 import ctypes
 import errno
 import os
+import sys
 import time
 from dataclasses import dataclass
 
@@ -87,6 +88,20 @@ class _MountAttr(ctypes.Structure):
                 ("propagation", ctypes.c_uint64), ("userns_fd", ctypes.c_uint64)]
 
 
+def interpreter_paths_in_scratch() -> list[str]:
+    """The directories the interpreter needs (its prefixes, ``sys.path``) that lie under ``/tmp``,
+    outermost first, nested ones dropped: the private tmpfs would hide them (a venv or a checkout
+    in ``/tmp``), so :func:`private_view` shows them again, read-only. An interpreter under
+    ``/var/tmp`` or ``/dev/shm`` is not supported by the isolated sandbox.
+    """
+    candidates = {sys.prefix, sys.exec_prefix, sys.base_prefix, *(p for p in sys.path if p)}
+    found: list[str] = []
+    for path in sorted({os.path.realpath(p) for p in candidates if os.path.isdir(p)}, key=len):
+        if path.startswith("/tmp/") and not any(path == f or path.startswith(f + "/") for f in found):
+            found.append(path)
+    return found
+
+
 def private_view(scratch_bytes: int, workdir: str, uid: int | None) -> None:
     """Make this mount namespace the sandbox's view of the host.
 
@@ -97,11 +112,20 @@ def private_view(scratch_bytes: int, workdir: str, uid: int | None) -> None:
     libc = _libc()
     _check(libc.mount(b"none", b"/", None, _MS_REC | _MS_PRIVATE, None), "mount --make-rprivate /")
     _read_only_everywhere(libc)
+    # The interpreter and its packages may live under a scratch directory (a venv or a checkout in
+    # /tmp): hold them open now, and show them again, read-only, inside the private tmpfs.
+    kept = [(path, os.open(path, os.O_PATH | os.O_DIRECTORY)) for path in interpreter_paths_in_scratch()]
     # A /proc of this pid namespace (only the sandbox's processes), writable where procfs itself
     # allows it (a process's own oom_score_adj): its files check permissions of their own.
     _check(libc.mount(b"proc", b"/proc", b"proc", _MS_NOSUID | _MS_NODEV | _MS_NOEXEC, None), "mount /proc")
     options = f"size={max(scratch_bytes, 1 << 20)},mode=1777".encode()
     _check(libc.mount(b"tmpfs", b"/tmp", b"tmpfs", _MS_NOSUID | _MS_NODEV, options), "mount tmpfs /tmp")
+    for path, fd in kept:
+        os.makedirs(path, exist_ok=True)
+        source = f"/proc/self/fd/{fd}".encode()
+        _check(libc.mount(source, path.encode(), None, _MS_BIND | _MS_REC, None), f"bind {path}")
+        _check(libc.mount(None, path.encode(), None, _MS_REMOUNT | _MS_BIND | _MS_RDONLY, None), f"read-only {path}")
+        os.close(fd)
     for target in SCRATCH_MOUNTS[1:]:
         if os.path.isdir(target):
             _check(libc.mount(b"/tmp", target.encode(), None, _MS_BIND, None), f"bind /tmp on {target}")

@@ -619,15 +619,22 @@ def _raise_oom_score() -> None:
 
 
 def _empty_dir(path: str) -> None:
-    """Delete everything in ``path`` (the work dir), whatever the code did to permissions."""
+    """Delete everything in ``path`` (the work dir), whatever the code did to permissions.
+
+    Mount points inside it (the read-only interpreter directories shown again inside a private
+    ``/tmp``, see :func:`toolgym.sandbox.isolation.private_view`) are left alone.
+    """
     os.chmod(path, 0o700)
     for root, dirs, _ in os.walk(path):
+        dirs[:] = [d for d in dirs if not os.path.ismount(os.path.join(root, d))]
         for name in dirs:
             try:
                 os.chmod(os.path.join(root, name), 0o700, follow_symlinks=False)
             except OSError:
                 continue
     for entry in os.scandir(path):
+        if entry.is_dir(follow_symlinks=False) and os.path.ismount(entry.path):
+            continue
         if entry.is_dir(follow_symlinks=False):
             shutil.rmtree(entry.path, ignore_errors=True)
         else:
