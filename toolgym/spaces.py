@@ -87,11 +87,12 @@ def _is_message(m: Any) -> bool:
     return calls is None or (m["role"] == "assistant" and isinstance(calls, list))
 
 
-class ChatObservation(Space[dict]):
-    """Chat-mode observations: ``{"messages": [OpenAI messages], "tools": [OpenAI tool schemas]}``."""
+class _ChatSpace(Space[dict]):
+    """What the chat-mode spaces share: random text for samples, seeded with the space, no masks,
+    no flattening."""
 
-    def __init__(self, seed: int | np.random.Generator | None = None) -> None:
-        self._text = UnicodeText(max_sample_length=32)
+    def __init__(self, max_sample_length: int, seed: int | np.random.Generator | None) -> None:
+        self._text = UnicodeText(max_sample_length=max_sample_length)
         super().__init__(shape=None, dtype=None, seed=seed)
 
     def seed(self, seed: int | None = None) -> Any:
@@ -99,10 +100,24 @@ class ChatObservation(Space[dict]):
         self._text.seed(int(self.np_random.integers(2**31)))
         return out
 
+    def _no_mask(self, mask: Any, probability: Any) -> None:
+        if mask is not None or probability is not None:
+            raise NotImplementedError(f"{type(self).__name__}.sample does not support masks")
+
+    @property
+    def is_np_flattenable(self) -> bool:
+        return False
+
+
+class ChatObservation(_ChatSpace):
+    """Chat-mode observations: ``{"messages": [OpenAI messages], "tools": [OpenAI tool schemas]}``."""
+
+    def __init__(self, seed: int | np.random.Generator | None = None) -> None:
+        super().__init__(32, seed)
+
     def sample(self, mask: Any | None = None, probability: Any | None = None) -> dict:
         """A system and a user message of random text, and no tools."""
-        if mask is not None or probability is not None:
-            raise NotImplementedError("ChatObservation.sample does not support masks")
+        self._no_mask(mask, probability)
         return {
             "messages": [{"role": "system", "content": self._text.sample()}, {"role": "user", "content": self._text.sample()}],
             "tools": [],
@@ -117,10 +132,6 @@ class ChatObservation(Space[dict]):
             and all(isinstance(t, dict) and t.get("type") == "function" for t in x["tools"])
         )
 
-    @property
-    def is_np_flattenable(self) -> bool:
-        return False
-
     def __repr__(self) -> str:
         return "ChatObservation()"
 
@@ -128,24 +139,17 @@ class ChatObservation(Space[dict]):
         return isinstance(other, ChatObservation)
 
 
-class AssistantMessage(Space[dict]):
+class AssistantMessage(_ChatSpace):
     """Chat-mode actions: an assistant message ``{"content": str | None, "tool_calls": [...]}``
     (or its JSON string). ``sample`` mixes random text with structured calls of ``tool_names``,
     some with malformed arguments, so random actions exercise both paths."""
 
     def __init__(self, tool_names: Sequence[str] = (), seed: int | np.random.Generator | None = None) -> None:
         self.tool_names = list(tool_names)
-        self._text = UnicodeText(max_sample_length=48)
-        super().__init__(shape=None, dtype=None, seed=seed)
-
-    def seed(self, seed: int | None = None) -> Any:
-        out = super().seed(seed)
-        self._text.seed(int(self.np_random.integers(2**31)))
-        return out
+        super().__init__(48, seed)
 
     def sample(self, mask: Any | None = None, probability: Any | None = None) -> dict:
-        if mask is not None or probability is not None:
-            raise NotImplementedError("AssistantMessage.sample does not support masks")
+        self._no_mask(mask, probability)
         rng = self.np_random
         msg: dict[str, Any] = {"role": "assistant", "content": self._text.sample()}
         if self.tool_names and rng.random() < 0.5:
@@ -164,10 +168,6 @@ class AssistantMessage(Space[dict]):
             return False
         content, calls = x.get("content"), x.get("tool_calls")
         return (content is None or isinstance(content, str)) and (calls is None or isinstance(calls, list))
-
-    @property
-    def is_np_flattenable(self) -> bool:
-        return False
 
     def __repr__(self) -> str:
         return f"AssistantMessage(tools={self.tool_names})"
