@@ -40,8 +40,8 @@ ends it (an answer, the user stopping, the turn budget, a token budget via :meth
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from typing import Any, Sequence
 
 import gymnasium as gym
@@ -68,7 +68,7 @@ from toolgym.tools.base import Tool
 from toolgym.types import EndReason, ParseResult, ToolCall, ToolResult, Trajectory, TurnRecord
 
 
-@dataclass
+@dataclass(frozen=True, slots=True)
 class Transition:
     """What one parsed action does: results, plain-text feedback, and whether it ends the episode.
 
@@ -78,18 +78,23 @@ class Transition:
     """
 
     terminated: bool = False
-    results: list[ToolResult] = field(default_factory=list)
+    results: Sequence[ToolResult] = ()
     feedback: str | None = None
     end_reason: EndReason | None = None
     error: Blame | None = None
     error_message: str | None = None
 
 
+#: The transition of a final answer (frozen, so one object serves every episode).
+ANSWERED = Transition(terminated=True, end_reason="answer")
+
 #: ``gym.make(id, mode=...)`` values (token mode is ``tokenizer=``, see :mod:`toolgym.modes`).
 MODES = ("text", "chat")
 
 DEFAULT_PREAMBLE = "You are a helpful assistant that solves tasks step by step, using tools when they help."
 _TRUNCATED = "\n[... truncated {} characters]"
+#: Raw task draws read from ``np_random`` at once (see ``ToolEnv._select_task``).
+_DRAW_BATCH = 64
 
 
 class ToolEnv(gym.Env[Any, Any]):
@@ -142,8 +147,11 @@ class ToolEnv(gym.Env[Any, Any]):
         self.system_prompt = self.compose_system_prompt(preamble)
         self._task: Task | None = None
         self._trajectory: Trajectory | None = None
-        self._messages: list[dict[str, Any]] = []
         self._done = True
+        #: Raw 64-bit draws taken ahead from ``np_random`` (next one last), and the generator they
+        #: came from: see ``_select_task``.
+        self._draws: list[int] = []
+        self._draws_rng: Any = None
 
     # ------------------------------------------------------------------ public state
     @property
@@ -165,7 +173,7 @@ class ToolEnv(gym.Env[Any, Any]):
         """The episode as OpenAI chat messages (system, question, then each step's messages); copies."""
         if self._trajectory is None:
             raise ResetNeeded("call reset() first")
-        return [_copy_message(m) for m in self._messages]
+        return [_copy_message(m) for m in self._history()]
 
     @property
     def tool_schemas(self) -> list[dict[str, Any]]:
@@ -203,59 +211,67 @@ class ToolEnv(gym.Env[Any, Any]):
 
     # ------------------------------------------------------------------ gymnasium API
     def reset(self, *, seed: int | None = None, options: dict[str, Any] | None = None) -> tuple[str, dict[str, Any]]:
-        super().reset(seed=seed)
+        if seed is not None:  # all that gymnasium's reset does: (re)seed ``np_random``
+            super().reset(seed=seed)
         task = self._select_task(options)
         for tool in self.tools.values():
             tool.reset()
         self._task = task
-        self._trajectory = Trajectory(task_id=task.id)
-        self._messages = [{"role": "system", "content": self.system_prompt}, user_message(task.question)]
+        self._trajectory = Trajectory(task.id)
         self._done = False
         obs = self.chat_observation() if self.chat_mode else self._prompt(task)
         return obs, {"task_id": task.id, "turn": 0}
 
     def step(self, action: Any) -> tuple[Any, float, bool, bool, dict[str, Any]]:
-        if self._trajectory is None or self._task is None:
-            raise ResetNeeded("call reset() before step()")
-        if self._done:
+        if self._done:  # also before the first reset
+            if self._trajectory is None:
+                raise ResetNeeded("call reset() before step()")
             raise ResetNeeded("the episode is over: call reset() before step()")
-        traj = self._trajectory
+        traj, task = self._trajectory, self._task
         turn = len(traj.turns) + 1
         if self.chat_mode:
             action = as_message(action)
-        content, parse, error, error_message = self._read_action(action)
-        for i, call in enumerate(parse.calls):
-            if call.name and call.id is None:
-                call.id = call_id(turn, i)
+        if type(action) is str:  # text mode, the common case: no message to read
+            content, error, error_message = action, None, None
+            try:
+                parse = self.parser.parse(action)
+            except Exception as exc:  # noqa: BLE001 - see _parse_text
+                parse, error, error_message = self._parse_failed(action, exc)
+        else:
+            content, parse, error, error_message = self._read_action(action)
+        calls = parse.calls
+        if calls:
+            for i, call in enumerate(calls):
+                if call.name and call.id is None:
+                    call.id = call_id(turn, i)
         tr = self._transition(parse)
+        results = list(tr.results) if tr.results else []  # the record's own list
         if tr.error is not None and error is None:
             error, error_message = tr.error, tr.error_message
-        observation, obs_messages, cut = self._observation(parse.calls, tr.results, tr.feedback)
-        record = TurnRecord(
-            action=content,
-            parse=parse,
-            results=tr.results,
-            observation=observation,
-            messages=[assistant_message(content, parse.calls), *obs_messages],
-        )
-        traj.turns.append(record)
-        self._messages.extend(record.messages)
-        if error is None and tr.results:
-            error, error_message = _classify(parse.calls, tr.results)
+        if results or tr.feedback:
+            observation, obs_messages, cut = self._observation(calls, results, tr.feedback)
+            messages = [assistant_message(content, calls), *obs_messages]
+        else:  # an answer: nothing to render (the common last step)
+            observation, cut = "", False
+            messages = [assistant_message(content, calls) if calls else {"role": "assistant", "content": content}]
+        traj.turns.append(TurnRecord(content, parse, results, observation, messages))
+        if error is None and results:
+            error, error_message = _classify(calls, results)
         terminated = tr.terminated
         reason: EndReason | None = (tr.end_reason or "answer") if terminated else None
         truncated = not terminated and turn >= self.max_turns
         if truncated:
             reason = "turn_budget"
-        reward, components = 0.0, {}
-        if reason is not None:
+        if reason is None:
+            reward, components = 0.0, {}
+        else:
             reward, components, end_error = self._end(reason)
             if end_error is not None and error is None:
                 error, error_message = Blame.INFRA, end_error
         info: StepInfo = {
-            "task_id": self._task.id,
+            "task_id": task.id,
             "turn": turn,
-            "tool_calls": [_call_info(c, r) for c, r in zip(parse.calls, tr.results)],
+            "tool_calls": [_call_info(c, r) for c, r in zip(calls, results)] if results else [],
             "reward_components": components,
             "format_ok": parse.format_ok,
             "error": None if error is None else Blame(error).value,
@@ -279,7 +295,7 @@ class ToolEnv(gym.Env[Any, Any]):
         """``ansi``: the transcript so far as text."""
         if self.render_mode != "ansi" or self._trajectory is None:
             return None
-        return "\n\n".join(f"[{m['role']}]\n{m['content']}" for m in self._messages)
+        return "\n\n".join(f"[{m['role']}]\n{m['content']}" for m in self._history())
 
     def close(self) -> None:
         for tool in self.tools.values():
@@ -288,14 +304,26 @@ class ToolEnv(gym.Env[Any, Any]):
 
     # ------------------------------------------------------------------ hooks
     def _select_task(self, options: dict[str, Any] | None) -> Task:
-        """The task for this episode: ``options['task']``, ``options['task_id']`` or a seeded draw."""
+        """The task for this episode: ``options['task']``, ``options['task_id']`` or a seeded draw.
+
+        Seeded draws are :meth:`TaskSet.sample`'s, in the same order for a seed, but read
+        ``_DRAW_BATCH`` raw values from ``np_random`` at a time (a numpy call per draw costs as much
+        as the rest of a reset). A new generator (``reset(seed=...)``, or assigning
+        ``env.np_random``) drops the batch; rewinding a generator's state in place does not.
+        """
         if options:
             if "task" in options:
                 task = options["task"]
                 return task if isinstance(task, Task) else Task.from_dict(task)
             if "task_id" in options:
                 return self.tasks.get(options["task_id"])
-        return self.tasks.sample(self.np_random)
+        draws, rng = self._draws, self._np_random
+        if rng is None or rng is not self._draws_rng or not draws:
+            rng = self.np_random  # created unseeded on first use
+            draws = rng.bit_generator.random_raw(_DRAW_BATCH).tolist()
+            draws.reverse()  # pop() from the end takes them in the generator's order
+            self._draws, self._draws_rng = draws, rng
+        return self.tasks.pick(draws.pop())
 
     def _transition(self, parse: ParseResult) -> Transition:
         """What a parsed action does: the default episode shape of tool use then one answer.
@@ -305,9 +333,10 @@ class ToolEnv(gym.Env[Any, Any]):
         Subclasses with other episode shapes (a simulated user who replies) override this.
         """
         if parse.answer is not None:
-            self.trajectory.answers.extend(parse.answers)
-            self.trajectory.final_answer = parse.answer
-            return Transition(terminated=True, end_reason="answer")
+            traj = self._trajectory  # step runs this only inside an episode
+            traj.answers.extend(parse.answers)
+            traj.final_answer = parse.answer
+            return ANSWERED
         if parse.calls:
             return Transition(results=self._run_calls(parse.calls))
         return Transition(feedback=parse.format_error or NO_ACTION)
@@ -323,13 +352,14 @@ class ToolEnv(gym.Env[Any, Any]):
         item says why (the caller reports it as ``infra_error``).
         """
         self._done = True
-        traj = self.trajectory
+        traj = self._trajectory  # step and truncate run this only inside an episode
         traj.end_reason = reason
         try:
-            scored = self.rubric(self.task, traj)
+            scored = self.rubric(self._task, traj)
+            total = scored.total if type(scored.total) is float else float(scored.total)
         except Exception as exc:  # noqa: BLE001 - a reward bug must not crash the episode
             return 0.0, {}, f"scoring failed: {exc!r}"
-        return float(scored.total), dict(scored.components), None
+        return total, scored.components, None  # a rubric returns a fresh result every call
 
     def _run_calls(self, calls: list[ToolCall]) -> list[ToolResult]:
         """Run the turn's calls in order, within the per-turn budget; never raises."""
@@ -367,11 +397,17 @@ class ToolEnv(gym.Env[Any, Any]):
         return results
 
     # ------------------------------------------------------------------ internals
+    def _history(self) -> Iterator[dict[str, Any]]:
+        """The episode's chat record, uncopied: system, question, then every step's messages (read
+        from the trajectory, so a step appends nothing twice)."""
+        yield {"role": "system", "content": self.system_prompt}
+        yield user_message(self.task.question)
+        for record in self.trajectory.turns:
+            yield from record.messages
+
     def _read_action(self, action: Any) -> tuple[str, ParseResult, Blame | None, str | None]:
-        """``(content text, parse, error, error message)`` of a text or assistant-message action."""
-        if type(action) is str:  # the common case, before the slower Mapping (ABC) check
-            parse, error, message = self._parse_text(action)
-            return action, parse, error, message
+        """``(content text, parse, error, error message)`` of an assistant-message action (or any
+        other object, refused; ``step`` reads plain text itself)."""
         if isinstance(action, Mapping):
             content, structured, problem = read_assistant_message(action)
             if problem is not None:
@@ -387,9 +423,13 @@ class ToolEnv(gym.Env[Any, Any]):
     def _parse_text(self, text: str) -> tuple[ParseResult, Blame | None, str | None]:
         try:
             return self.parser.parse(text), None, None
-        except Exception as exc:  # a parser bug is ours: flag it, don't charge the policy
-            failed = ParseResult(text=text, format_ok=False, format_error="The action could not be parsed.")
-            return failed, Blame.INFRA, f"parser {self.parser.name!r} failed: {exc!r}"
+        except Exception as exc:  # noqa: BLE001 - a parser bug is ours: flag it, don't charge the policy
+            return self._parse_failed(text, exc)
+
+    def _parse_failed(self, text: str, exc: Exception) -> tuple[ParseResult, Blame, str]:
+        """What a parser that raised on ``text`` gives: a format failure blamed on us (infra)."""
+        failed = ParseResult(text=text, format_ok=False, format_error="The action could not be parsed.")
+        return failed, Blame.INFRA, f"parser {self.parser.name!r} failed: {exc!r}"
 
     def _observation(
         self, calls: list[ToolCall], results: list[ToolResult], feedback: str | None

@@ -46,6 +46,8 @@ def call_id(turn: int, index: int) -> str:
 def assistant_message(content: str, calls: Sequence[ToolCall]) -> Message:
     """The assistant message of a step: its text and its named calls as structured ``tool_calls``."""
     msg: Message = {"role": "assistant", "content": content}
+    if not calls:  # an answer or plain text: the common last step
+        return msg
     named = [c for c in calls if c.name and c.id]
     if named:
         msg["tool_calls"] = [

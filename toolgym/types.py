@@ -16,7 +16,7 @@ from toolgym.failures import Blame, FailureKind
 EndReason = Literal["answer", "user_stop", "turn_budget", "token_budget", "infra"]
 
 
-@dataclass
+@dataclass(slots=True)
 class ToolCall:
     """One tool invocation requested by the policy."""
 
@@ -32,7 +32,7 @@ class ToolCall:
         return {"name": self.name, "arguments": dict(self.arguments), "parse_error": self.parse_error, "id": self.id}
 
 
-@dataclass
+@dataclass(slots=True)
 class ParseResult:
     """What a parser extracted from one policy action."""
 
@@ -47,7 +47,7 @@ class ParseResult:
     format_error: str | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class ExecResult:
     """Result of running code in a sandbox."""
 
@@ -67,7 +67,7 @@ class ExecResult:
         return self.error_kind is None
 
 
-@dataclass
+@dataclass(slots=True)
 class ToolResult:
     """What a tool returns to the env: rendered content plus how it went."""
 
@@ -110,7 +110,7 @@ class ToolResult:
         )
 
 
-@dataclass
+@dataclass(slots=True)
 class TurnRecord:
     """One env step: the action, what was parsed, what the tools returned, the new chat messages.
 
@@ -132,7 +132,7 @@ class TurnRecord:
         return self.messages[1:]
 
 
-@dataclass
+@dataclass(slots=True)
 class Trajectory:
     """The full record of an episode, handed to reward functions."""
 
@@ -146,8 +146,14 @@ class Trajectory:
 
     @property
     def num_tool_calls(self) -> int:
-        return sum(len(t.parse.calls) for t in self.turns)
+        n = 0
+        for t in self.turns:  # a plain loop: read by a reward at the end of every episode
+            n += len(t.parse.calls)
+        return n
 
     @property
     def format_ok(self) -> bool:
-        return all(t.parse.format_ok for t in self.turns)
+        for t in self.turns:
+            if not t.parse.format_ok:
+                return False
+        return True

@@ -83,15 +83,10 @@ def extract_answers(text: str) -> tuple[list[str], bool]:
     \\boxed{12}``, ``anything but \\boxed{12}``) so the reward sees everything the policy answered.
     Otherwise every ``\\boxed{}`` outside code is an answer.
     """
-    if (  # the common last action, one bare <answer>...</answer>: what the general path returns
-        len(text) >= 17
-        and text.startswith("<answer>")
-        and text.find("</answer>", 8) == len(text) - 9
-        and text.find("<answer>", 8) < 0
-        and "\\boxed" not in text
-        and "\\fbox" not in text
-    ):
-        return [text[8:-9].strip()], False
+    if text.startswith("<answer>") and text.endswith("</answer>") and len(text) >= 17:
+        body = text[8:-9]  # the common last action, one bare <answer>...</answer> with no tags,
+        if "answer>" not in body and "\\" not in body:  # boxes or LaTeX inside: the general path's result
+            return [body.strip()], False
     if "<answer>" in text:
         blocks, _, unclosed = find_blocks(text, "<answer>", "</answer>")
         if unclosed:

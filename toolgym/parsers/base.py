@@ -82,7 +82,7 @@ def finish_parse(
 ) -> ParseResult:
     """Build the ParseResult, deciding ``format_ok`` and the corrective message."""
     if answers and not calls and not ans_unclosed and not extra_error:  # a clean answer, the usual end
-        return ParseResult(text=text, calls=calls, answer=answers[-1], answers=answers)
+        return ParseResult(text, calls, answers[-1], answers)  # positional: keywords cost double here
     errors = [c.parse_error for c in calls if c.parse_error]
     if ans_unclosed:
         errors.append("Unclosed <answer>: end it with </answer>.")

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 RewardFn = Callable[["Task", Trajectory], float]
 
 
-@dataclass
+@dataclass(slots=True)
 class RewardResult:
     """Total reward plus every component's raw (unweighted) value."""
 
@@ -35,7 +35,10 @@ def tool_call_count(task: "Task", trajectory: Trajectory) -> float:
     >>> tool_call_count(None, Trajectory(task_id="t"))
     0.0
     """
-    return float(trajectory.num_tool_calls)
+    n = 0
+    for turn in trajectory.turns:  # trajectory.num_tool_calls, inlined: this runs every episode
+        n += len(turn.parse.calls)
+    return float(n)
 
 
 def check_reward_fn(fn: Callable[..., object], name: str) -> None:
@@ -52,7 +55,7 @@ def check_reward_fn(fn: Callable[..., object], name: str) -> None:
         return
 
 
-@dataclass
+@dataclass(frozen=True, slots=True)
 class Component:
     """One named, weighted term of a rubric.
 
@@ -88,27 +91,32 @@ class Rubric:
                 )
             if not math.isfinite(c.weight):
                 raise RewardError(f"reward component {c.name!r} has a non-finite weight")
-        self.components = list(components)
+        #: The components in order; a tuple of frozen records, so the plan below cannot go stale.
+        self.components: tuple[Component, ...] = tuple(components)
+        self._plan = tuple((c.name, c.fn, c.weight, c.requires) for c in self.components)
 
     def __call__(self, task: "Task", trajectory: Trajectory) -> RewardResult:
+        """Score ``trajectory``: a fresh :class:`RewardResult` every call (envs hand its
+        ``components`` dict to the caller as ``info['reward_components']``)."""
         values: dict[str, float] = {}
         total = 0.0
         isfinite = math.isfinite  # a local: this loop runs at the end of every episode
-        for c in self.components:
-            requires = c.requires
+        for name, fn, weight, requires in self._plan:
             if requires is not None and not values[requires] > 0:
-                values[c.name] = 0.0  # gated: the outcome it rides on was not paid
+                values[name] = 0.0  # gated: the outcome it rides on was not paid
                 continue
             try:
-                value = float(c.fn(task, trajectory))
+                value = fn(task, trajectory)
+                if type(value) is not float:
+                    value = float(value)
             except RewardError:
                 raise
             except Exception as exc:  # a scorer bug must not crash the episode silently
-                raise RewardError(f"reward component {c.name!r} failed: {exc!r}") from exc
+                raise RewardError(f"reward component {name!r} failed: {exc!r}") from exc
             if not isfinite(value):
-                raise RewardError(f"reward component {c.name!r} returned {value}")
-            values[c.name] = value
-            total += c.weight * value
+                raise RewardError(f"reward component {name!r} returned {value}")
+            values[name] = value
+            total += weight * value
         return RewardResult(total, values)
 
     @property

@@ -21,8 +21,9 @@ class FormatReward:
     """
 
     def __call__(self, task: "Task", trajectory: Trajectory) -> float:
-        if not trajectory.format_ok:
-            return 0.0
+        for turn in trajectory.turns:  # trajectory.format_ok, inlined: this runs every episode
+            if not turn.parse.format_ok:
+                return 0.0
         final = trajectory.final_answer
         if isinstance(final, str) and final.strip():  # the common case, without scanning answers
             return 1.0

@@ -229,6 +229,21 @@ def _parse(s: str) -> _Num | None:
     return num
 
 
+_PLAIN_CACHE: dict[str, _Num | None] = {}
+
+
+def _plain(s: str) -> _Num | None:
+    """The number ``s`` states when it is a plain literal (:data:`_FAST_PLAIN_RE`, at most
+    ``_MAX_NUMBER_CHARS``), else ``None``: one dict lookup once seen, as golds and common answers are."""
+    num = _PLAIN_CACHE.get(s, _MISSING)
+    if num is _MISSING:
+        num = _parse(s) if len(s) <= _MAX_NUMBER_CHARS and _FAST_PLAIN_RE.fullmatch(s) else None
+        if len(_PLAIN_CACHE) >= _NUMBER_CACHE_SIZE:
+            _PLAIN_CACHE.clear()
+        _PLAIN_CACHE[s] = num
+    return num  # type: ignore[return-value]
+
+
 def parse_number(s: str) -> Fraction | None:
     """The exact value of ``s`` when it is a plain number in one of the fast-path forms, else None.
 
@@ -256,23 +271,23 @@ def _numbers_equal(pred: _Num, gold: _Num, rules: AnswerRules) -> bool:
     """Exact for exact golds; at the gold's stated precision for decimal golds; within the task's
     declared tolerance if it has one. The percent sign is read by ``rules.percent``."""
     p, g, d = pred.value, gold.value, gold.decimals
-    if rules.percent == "fraction":
+    default = rules is _DEFAULT_RULES  # percent "unit", no tolerance: the checks below that read rules pass
+    if not default and rules.percent == "fraction":
         if pred.percent:
             p /= 100
         if gold.percent:
             g /= 100
             d = None if d is None else d + 2
-    if p == g:
+    # in integers: Fraction arithmetic costs microseconds, and this runs at every scored episode
+    pn, pd, gn, gd = p.numerator, p.denominator, g.numerator, g.denominator
+    if pn == gn and pd == gd:  # p == g (both in lowest terms)
         return True
-    if d is None and not rules.tolerant:  # exact gold, no tolerance: equal values or nothing
-        return False
-    diff = abs(p - g)
-    if rules.tolerant and diff <= Fraction(repr(rules.abs_tol)) + Fraction(repr(rules.rel_tol)) * abs(g):
+    if not default and rules.tolerant and abs(p - g) <= Fraction(repr(rules.abs_tol)) + Fraction(repr(rules.rel_tol)) * abs(g):
         return True
-    if d is None:
+    if d is None:  # an exact gold: equal values (or within the declared tolerance) or nothing
         return False
-    # strictly within half a unit in the gold's last shown place: 2 * diff * 10**d < 1
-    return 2 * diff * Fraction(10) ** d < 1
+    # strictly within half a unit in the gold's last shown place: 2 * |p - g| * 10**d < 1
+    return 2 * abs(pn * gd - gn * pd) * 10**d < pd * gd
 
 
 # --------------------------------------------------------------------------------------------------
@@ -393,18 +408,29 @@ def math_equal(
     """
     if not isinstance(pred, str) or not isinstance(gold, str):
         return False
-    rules = rules or _DEFAULT_RULES
+    return _math_equal(pred, gold, rules or _DEFAULT_RULES, timeout_s)
+
+
+def _math_equal(pred: str, gold: str, rules: AnswerRules, timeout_s: float) -> bool:
+    """:func:`math_equal` for two strings and set rules, called positionally (once per episode)."""
     try:
-        if pred.strip() == gold.strip() and pred.strip():
+        stripped = pred.strip()
+        if stripped and stripped == gold.strip():
             return True
-        if (
-            len(pred) <= _MAX_NUMBER_CHARS
+        if (  # the usual case, unsigned ASCII integers: exactly the plain-number path's reading
+            pred.isdigit()
+            and gold.isdigit()
+            and pred.isascii()
+            and gold.isascii()
+            and len(pred) <= _MAX_NUMBER_CHARS
             and len(gold) <= _MAX_NUMBER_CHARS
-            and _FAST_PLAIN_RE.fullmatch(pred)
-            and _FAST_PLAIN_RE.fullmatch(gold)
+            and (rules is _DEFAULT_RULES or not rules.tolerant)
         ):
-            p, g = _parse(pred), _parse(gold)
-            if p is not None and g is not None:
+            return pred.lstrip("0") == gold.lstrip("0")  # int(pred) == int(gold), without converting
+        p = _plain(pred)
+        if p is not None:
+            g = _plain(gold)
+            if g is not None:
                 return _numbers_equal(p, g, rules)
         return _math_equal_full(pred, gold, rules, timeout_s)
     except Exception:  # garbage in (odd unicode, absurd numbers): not equal, never a crash
@@ -491,8 +517,12 @@ class MathAnswerReward:
     def __call__(self, task: Task, trajectory: Trajectory) -> float:
         if task.answer is None:
             raise RewardError(f"task {task.id!r} has no gold 'answer' to score against")
-        answers = list(trajectory.answers)
+        answers = trajectory.answers  # read, never changed
         if not answers and trajectory.final_answer is not None:
             answers = [trajectory.final_answer]
-        rules = _rules_of(getattr(task, "answer_rules", None))
+        raw = getattr(task, "answer_rules", None)
+        rules = _rules_of(raw) if raw else _DEFAULT_RULES
+        if len(answers) == 1 and type(answers[0]) is str and type(task.answer) is str:
+            only = answers[0].strip()  # score_answers' common case, with fewer calls
+            return float(_math_equal(only, task.answer, rules, self.timeout_s)) if only else 0.0
         return score_answers(answers, task.answer, timeout_s=self.timeout_s, rules=rules)

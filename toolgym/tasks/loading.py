@@ -93,6 +93,10 @@ class TaskSet(Sequence[Task]):
         One raw 64-bit draw reduced modulo the set's size (a bias below ``len / 2**64``): a fifth
         of the cost of ``rng.integers``, which every reset pays (env ids ``-v1`` and later).
         """
+        return self.pick(rng.bit_generator.random_raw())
+
+    def pick(self, raw: int) -> Task:
+        """The task that raw 64-bit draw ``raw`` selects (what :meth:`sample` does with its draw)."""
         if not self._tasks:
             raise TaskValidationError("cannot sample from an empty task set")
-        return self._tasks[int(rng.bit_generator.random_raw()) % len(self._tasks)]
+        return self._tasks[raw % len(self._tasks)]
