@@ -12,11 +12,9 @@ Issue 13's targets, also printed: the tool's p99 / p50 (target <= 5 at low load)
 episode reset as a policy sees it: after an episode that used the interpreter and a pause (the
 policy finishing its last turn), ``reset()`` alone, the first call after another pause (the policy
 reading the prompt; ``--think-ms``), and ``reset()`` + first call back to back (no pause at all:
-the worst case, where the call waits for the wipe and the fork). The peer, when ``openenv-core``
-and ``smolagents`` are installed: OpenEnv's coding env resets by building a new ``PyExecutor``
-(smolagents' in-process interpreter, no process between episodes); its reset + first call is
-timed in-process, without the HTTP round trip and container its server adds (a lower bound).
-``--backend docker`` measures a DockerSandbox instead of a LocalSandbox.
+the worst case, where the call waits for the wipe and the fork). The same through ``gym.make``
+against OpenEnv's coding container: ``bench_episode_reset.py``. ``--backend docker`` measures a
+DockerSandbox instead of a LocalSandbox.
 
     python benchmarks/bench_python_tool.py --n 2000
     python benchmarks/bench_python_tool.py --backend docker --n 1000
@@ -90,17 +88,6 @@ def turns_after_reset_ms(sandbox, episodes: int, turns: int, think_s: float, res
     return [statistics.median(t) for t in per_turn]
 
 
-def openenv_resets_ms(n: int) -> list[float] | None:
-    """OpenEnv's coding env reset (a new ``PyExecutor``) + first ``print(1)``, in-process; None when
-    ``openenv-core`` or ``smolagents`` is missing."""
-    try:
-        from openenv.core.tools.local_python_executor import PyExecutor
-    except ImportError:
-        return None
-    PyExecutor().run("print(1)")
-    return _timings_ms(lambda: PyExecutor().run("print(1)"), n)
-
-
 def main(argv: list[str] | None = None) -> dict[str, float]:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--n", type=int, default=2000, help="warm exec round trips to time")
@@ -160,14 +147,6 @@ def main(argv: list[str] | None = None) -> dict[str, float]:
     for k in (1, 2, 3):
         results[f"turn_{k}_after_idle_no_reset_p50_ms"] = idle_turns[k - 1]
     results["idle_control_turns_2_6_over_7_10"] = statistics.median(idle_turns[1:6]) / statistics.median(idle_turns[6:])
-    peer = openenv_resets_ms(args.reset_n)
-    if peer is None:
-        print("openenv-core / smolagents not installed: OpenEnv's reset is not measured")
-    else:
-        results["openenv_pyexecutor_reset_first_call_p50_ms"] = statistics.median(peer)
-        results["reset_plus_first_call_over_openenv"] = (
-            results["episode_reset_plus_first_call_p50_ms"] / results["openenv_pyexecutor_reset_first_call_p50_ms"]
-        )
     width = max(map(len, results))
     for name, value in results.items():
         print(f"{name:<{width}}  {value:10.3f}")
@@ -176,11 +155,6 @@ def main(argv: list[str] | None = None) -> dict[str, float]:
         f"turns 2-6 / turns 7-10 after a reset = {results['turns_2_6_over_turns_7_10']:.2f} "
         f"(after the same pause without a reset: {results['idle_control_turns_2_6_over_7_10']:.2f})"
     )
-    if peer is not None:
-        print(
-            f"episode reset + first call after the policy's pause / OpenEnv PyExecutor reset + first call "
-            f"= {results['reset_plus_first_call_over_openenv']:.2f} (target <= 1)"
-        )
     return results
 
 

@@ -137,12 +137,22 @@ def test_host_files_are_invisible(box, tmp_path):
         "disk = [line.split()[4] for line in open('/proc/self/mountinfo')\n"
         "        if line.split(' - ')[1].split()[0] not in virtual]\n"
         "print('mounts from host disks:', sorted(disk))\n"
+        "print('rendezvous:', os.listdir('/run/toolgym-host'))\n"
+        "try:\n"
+        "    open('/run/toolgym-host/x', 'w')\n"
+        "except OSError:\n"
+        "    print('write: refused')\n"
     )
     result = box.exec(code)
     lines = result.stdout.splitlines()
     assert [line.rsplit(" ", 1)[1] for line in lines[:5]] == ["False"] * 5, result
-    # Only the per-container files Docker writes (not host files) come from the host's disk.
-    assert lines[5] == "mounts from host disks: ['/etc/hostname', '/etc/hosts', '/etc/resolv.conf']", result
+    # Only the per-container files Docker writes (not host files) come from the host's disk, and
+    # the directory the supervisor's socket was in (toolgym.sandbox.direct): deleted on the host
+    # once the supervisor connected, so it is empty and read-only.
+    assert lines[5] == (
+        "mounts from host disks: ['/etc/hostname', '/etc/hosts', '/etc/resolv.conf', '/run/toolgym-host']"
+    ), result
+    assert lines[6:] == ["rendezvous: []", "write: refused"], result
     assert_next_call_works(box)
 
 

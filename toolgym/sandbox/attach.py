@@ -64,6 +64,15 @@ class AttachChannel:
                     return protocol.decode_payload(payload)
             self._read(deadline)
 
+    def fileno(self) -> int:
+        """The stream's file descriptor (to wait on it beside others)."""
+        return self._sock.fileno()
+
+    def pump(self, deadline: float) -> None:
+        """Read what the container wrote next (stderr, when frames travel elsewhere); raise
+        :class:`protocol.ConnectionClosed` once it exited."""
+        self._read(deadline)
+
     def stderr_tail(self) -> str:
         """The last characters the container wrote to stderr (tracebacks of a failed start)."""
         return self._stderr.decode("utf-8", "replace")[-STDERR_TAIL_CHARS:]

@@ -13,7 +13,9 @@ Every container runs the image's supervisor (:mod:`toolgym.sandbox.supervisor`) 
 
 The host attaches to the container *before* starting it (like ``docker run -i``), with stdin
 closing when the host hangs up (``StdinOnce``): if the host dies, the supervisor reads end of
-file, exits, and Docker removes the container.
+file, exits, and Docker removes the container. With an engine on this machine, frames travel on
+a Unix socket the supervisor connects to at start (:mod:`toolgym.sandbox.direct`), which ends
+with the host the same way; the attach stream then carries only the supervisor's stderr.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from toolgym.errors import SandboxError, SandboxStartError
 from toolgym.sandbox import protocol
 from toolgym.sandbox.attach import AttachChannel
 from toolgym.sandbox.base import SandboxLimits
+from toolgym.sandbox.direct import Rendezvous, SocketChannel, engine_is_local
 from toolgym.sandbox.reaper import container_labels, remove_container
 
 #: The image of the ``python`` sandbox (``sandboxes/python``; ``toolgym sandbox build`` makes it).
@@ -59,6 +62,9 @@ class ContainerSettings:
     #: Host paths mounted read-only into the container, as ``(host_path, container_path)`` pairs
     #: (a tool's data: a database, a search index). Bind mounts need the engine on this machine.
     mounts: tuple[tuple[str, str], ...] = ()
+    #: Frames over a Unix socket straight to the supervisor when the engine runs on this machine
+    #: (:mod:`toolgym.sandbox.direct`); ``False`` keeps them on the attach stream.
+    direct: bool = True
 
     def memory_limit(self) -> int:
         return self.limits.memory_bytes + self.limits.workdir_bytes + SUPERVISOR_MEMORY_BYTES
@@ -69,7 +75,7 @@ class StartedContainer:
     """A running sandbox container whose supervisor said it is ready."""
 
     id: str
-    channel: AttachChannel
+    channel: AttachChannel | SocketChannel
     preloaded: list[str]
 
 
@@ -95,23 +101,30 @@ def start_container(api: Any, settings: ContainerSettings) -> StartedContainer:
     """Create, attach to and start a sandbox container; return once its supervisor is ready."""
     import docker.errors
 
+    meeting = Rendezvous(SANDBOX_UID) if settings.direct and engine_is_local() else None
     try:
-        container_id = api.create_container(**_create_arguments(api, settings))["Id"]
+        container_id = api.create_container(**_create_arguments(api, settings, meeting))["Id"]
     except docker.errors.ImageNotFound as exc:
+        _close(meeting)
         raise SandboxStartError(
             f"sandbox image {settings.image!r} not found{_where()}: build it with `toolgym sandbox build`"
         ) from exc
     except docker.errors.DockerException as exc:
+        _close(meeting)
         raise SandboxStartError(f"cannot create a sandbox container{_where()}: {exc}") from exc
-    channel: AttachChannel | None = None
+    channel: AttachChannel | SocketChannel | None = None
     try:
         raw = api.attach_socket(container_id, params={"stdin": 1, "stdout": 1, "stderr": 1, "stream": 1})
         channel = AttachChannel(raw)
         api.start(container_id)
-        hello = channel.recv(time.monotonic() + START_TIMEOUT_S, _HELLO_BYTES)
+        deadline = time.monotonic() + START_TIMEOUT_S
+        if meeting is not None:
+            channel = SocketChannel(meeting.accept(deadline, channel), channel)
+        hello = channel.recv(deadline, _HELLO_BYTES)
         if hello.get("op") != "ready":
             raise SandboxStartError(f"the supervisor sent {hello!r} instead of ready")
     except (OSError, protocol.ProtocolError, docker.errors.DockerException, SandboxStartError) as exc:
+        _close(meeting)
         detail = channel.stderr_tail().strip() if channel is not None else ""
         if channel is not None:
             channel.close()
@@ -124,7 +137,12 @@ def start_container(api: Any, settings: ContainerSettings) -> StartedContainer:
     return StartedContainer(container_id, channel, list(hello.get("preloaded", [])))
 
 
-def _create_arguments(api: Any, settings: ContainerSettings) -> dict[str, Any]:
+def _close(meeting: Rendezvous | None) -> None:
+    if meeting is not None:
+        meeting.close()
+
+
+def _create_arguments(api: Any, settings: ContainerSettings, meeting: Rendezvous | None = None) -> dict[str, Any]:
     from docker.types import LogConfig, Ulimit
 
     limits = settings.limits
@@ -133,6 +151,7 @@ def _create_arguments(api: Any, settings: ContainerSettings) -> dict[str, Any]:
     tmpfs = (
         f"rw,noexec,nosuid,nodev,size={limits.workdir_bytes},uid={SANDBOX_UID},gid={SANDBOX_UID},mode=0700"
     )
+    mounts = list(settings.mounts) + ([meeting.bind()] if meeting is not None else [])
     host_config = api.create_host_config(
         network_mode=settings.network,
         mem_limit=memory,
@@ -148,11 +167,14 @@ def _create_arguments(api: Any, settings: ContainerSettings) -> dict[str, Any]:
         log_config=LogConfig(type=LogConfig.types.NONE),
         auto_remove=True,
         init=False,
-        binds={host: {"bind": inside, "mode": "ro"} for host, inside in settings.mounts} or None,
+        binds={host: {"bind": inside, "mode": "ro"} for host, inside in mounts} or None,
     )
+    command = ["--spec", json.dumps(spec)]  # appended to the image's supervisor entry point
+    if meeting is not None:
+        command += ["--connect", meeting.socket_path_inside]
     return {
         "image": settings.image,
-        "command": ["--spec", json.dumps(spec)],  # appended to the image's supervisor entry point
+        "command": command,
         "user": f"{SANDBOX_UID}:{SANDBOX_UID}",
         "working_dir": WORKDIR,
         "labels": container_labels(),

@@ -95,16 +95,10 @@ def image_tag(name: str) -> str:
 
 def context_files(name: str) -> dict[str, bytes]:
     """Every file of the build context but the wheels, by path inside the context."""
-    root = sandboxes_dir()
-    folder = root / name
+    folder = sandboxes_dir() / name
     if not (folder / "Dockerfile").is_file():
         raise SandboxError(f"unknown sandbox image {name!r}; known: {', '.join(image_names())}")
-    files = {
-        p.relative_to(folder).as_posix(): p.read_bytes()
-        for p in sorted(folder.rglob("*"))
-        if p.is_file() and "__pycache__" not in p.parts
-    }
-    files[_INSTALLER] = (root / _INSTALLER).read_bytes()
+    files = folder_files(folder)
     source = Path(__file__).resolve().parent
     for filename in IN_CONTAINER_FILES:
         files[f"toolgym/{filename}"] = (source / filename).read_bytes()
@@ -184,12 +178,48 @@ def build_image(
     log: Callable[[str], None] = lambda line: None,
 ) -> BuildResult:
     """Build ``sandboxes/<name>`` on ``base`` unless an image with the same content hash exists."""
+    return build_context(
+        name, image_tag(name), context_files(name), base=base, force=force, wheelhouse=wheelhouse, client=client, log=log
+    )
+
+
+def folder_files(folder: str | Path) -> dict[str, bytes]:
+    """The files of an image folder outside ``sandboxes/`` (a Dockerfile that installs ``wheels/``
+    with ``install_wheels.py``, as the sandbox images do), plus that installer: the ``files`` of
+    :func:`build_context`."""
+    folder = Path(folder)
+    if not (folder / "Dockerfile").is_file():
+        raise SandboxError(f"{folder} has no Dockerfile")
+    files = {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and "__pycache__" not in p.parts
+    }
+    files[_INSTALLER] = (sandboxes_dir() / _INSTALLER).read_bytes()
+    return files
+
+
+def build_context(
+    name: str,
+    tag: str,
+    files: dict[str, bytes],
+    *,
+    base: str = DEFAULT_BASE,
+    force: bool = False,
+    wheelhouse: str | Path | None = None,
+    client: Any = None,
+    log: Callable[[str], None] = lambda line: None,
+) -> BuildResult:
+    """Build ``files`` (a build context by path, without ``wheels/``) as ``tag`` on ``base``, the
+    way :func:`build_image` builds a sandbox image: skipped when ``tag`` carries the same content
+    hash, wheels of ``requirements.txt`` fetched on the host, no network inside the build.
+
+    >>> build_context("peer", "bench/peer:latest", folder_files("benchmarks/peers/x"))  # doctest: +SKIP
+    """
     import docker
 
     client = client or docker.from_env(timeout=600)
-    files = context_files(name)
     digest = content_hash(name, _base_image_id(client, base, log), files)
-    tag = image_tag(name)
     previous = _image(client, tag)
     if not force and previous is not None and (previous.labels or {}).get(HASH_LABEL) == digest:
         return BuildResult(name, tag, digest, built=False)

@@ -28,8 +28,11 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import service_runtime as runtime
+if __package__:  # imported as toolgym.sandbox.service_http (tests, doctests)
+    from toolgym.sandbox import service_runtime as runtime
+else:  # run as a script in an image, beside service_runtime.py
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    import service_runtime as runtime
 
 #: Largest request body accepted, bytes.
 MAX_BODY_BYTES = 8 * 1024 * 1024

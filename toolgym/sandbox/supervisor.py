@@ -1,8 +1,9 @@
 """The supervisor of a sandbox: the only process that talks to the host, one per sandbox.
 
 Docker runs it as PID 1 of every sandbox container (``python3 supervisor.py --preload numpy,sympy
---spec JSON``; the image build copies it with ``worker.py``, ``protocol.py`` and ``seccomp.py``
-into ``/opt/toolgym``). The local backend forks it from its fork server into a sandbox of its own
+--spec JSON [--connect PATH]``: the host's frames on stdin/stdout, or with ``--connect`` on a Unix
+socket the host listens on, see :mod:`toolgym.sandbox.direct`; the image build copies it with
+``worker.py``, ``protocol.py`` and ``seccomp.py`` into ``/opt/toolgym``). The local backend forks it from its fork server into a sandbox of its own
 (PID 1 of new pid, mount, network and IPC namespaces where the kernel allows, see
 :mod:`isolation`). Stdlib only.
 
@@ -682,14 +683,21 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--preload", default="numpy,sympy", help="comma-separated modules to pre-import")
     parser.add_argument("--spec", default="{}", help="JSON interpreter spec (see worker.prepare_interpreter)")
+    parser.add_argument("--connect", metavar="PATH", help="serve the host on this Unix socket, not stdin/stdout")
     args = parser.parse_args(argv)
     if os.getpid() != 1:
         sys.exit("supervisor.py must be PID 1 of its container (run the container without --init)")
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # a handler would let sandboxed code signal us
     worker.prctl(_PR_SET_DUMPABLE, 0)
     preloaded = worker.preload_modules([name for name in args.preload.split(",") if name])
+    ends = (0, 1)  # stdin and stdout: the attach stream
+    if args.connect:  # before any interpreter exists: nothing else here can reach this socket
+        host = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        host.connect(args.connect)
+        fd = host.detach()
+        ends = (fd, fd)
     gc.freeze()  # keep the preloaded heap out of the collector: fewer copy-on-write pages
-    Supervisor(json.loads(args.spec)).serve(preloaded)
+    Supervisor(json.loads(args.spec), *ends).serve(preloaded)
 
 
 if __name__ == "__main__":
