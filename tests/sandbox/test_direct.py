@@ -109,3 +109,28 @@ def test_attach_only_when_asked(docker_engine):
     finally:
         started.channel.close()
         remove_container(api, started.id)
+
+
+def test_a_direct_socket_that_fails_falls_back_to_attach_once(docker_engine, monkeypatch):
+    from toolgym.sandbox import containers
+
+    monkeypatch.setattr(containers, "_DIRECT_WORKS", {})
+    # The supervisor cannot reach the socket (as where the engine cannot see this machine's /tmp):
+    # it exits at start, and the container is started again on the attach stream.
+    monkeypatch.setattr(Rendezvous, "socket_path_inside", "/nonexistent/host.sock")
+    api = docker_api()
+    with pytest.warns(RuntimeWarning, match="direct socket failed"):
+        started = start_container(api, ContainerSettings())
+    try:
+        assert isinstance(started.channel, AttachChannel)
+        started.channel.send({"op": "exec", "code": "print(2)", "max_output": 100, "timeout": 5}, time.monotonic() + 30)
+        assert started.channel.recv(time.monotonic() + 30)["stdout"] == "2\n"
+    finally:
+        started.channel.close()
+        remove_container(api, started.id)
+    again = start_container(api, ContainerSettings())  # no second try, no second warning
+    try:
+        assert isinstance(again.channel, AttachChannel)
+    finally:
+        again.channel.close()
+        remove_container(api, again.id)
