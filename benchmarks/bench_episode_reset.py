@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import socket
 import statistics
 import sys
@@ -51,8 +52,6 @@ FIRST_CODE = "print(1)"
 
 
 def _call(code: str) -> str:
-    import json
-
     return f'<tool_call>\n{json.dumps({"name": "python", "arguments": {"code": code}})}\n</tool_call>'
 
 

@@ -253,7 +253,7 @@ class ToolEnv(gym.Env[Any, Any]):
             messages = [assistant_message(content, calls), *obs_messages]
         else:  # an answer: nothing to render (the common last step)
             observation, cut = "", False
-            messages = [assistant_message(content, calls) if calls else {"role": "assistant", "content": content}]
+            messages = [assistant_message(content, calls)]
         traj.turns.append(TurnRecord(content, parse, results, observation, messages))
         if error is None and results:
             error, error_message = _classify(calls, results)
@@ -356,10 +356,9 @@ class ToolEnv(gym.Env[Any, Any]):
         traj.end_reason = reason
         try:
             scored = self.rubric(self._task, traj)
-            total = scored.total if type(scored.total) is float else float(scored.total)
         except Exception as exc:  # noqa: BLE001 - a reward bug must not crash the episode
             return 0.0, {}, f"scoring failed: {exc!r}"
-        return total, scored.components, None  # a rubric returns a fresh result every call
+        return float(scored.total), scored.components, None  # a rubric returns a fresh result every call
 
     def _run_calls(self, calls: list[ToolCall]) -> list[ToolResult]:
         """Run the turn's calls in order, within the per-turn budget; never raises."""

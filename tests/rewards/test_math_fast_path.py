@@ -85,6 +85,7 @@ def test_shortcut_agrees_with_full_path_on_bare_numbers(rules: AnswerRules) -> N
         "42\x0b",  # vertical tab: the screen refuses non-printing characters
         "\u0664\u0662",  # Arabic-Indic digits: not ASCII, not a bare number
         "４２",  # fullwidth digits
+        "4²",  # a superscript digit: str.isdigit says yes, the integer shortcut must not
         "42.",
         ".5",
         "4 2",
@@ -122,6 +123,16 @@ def test_shortcut_verdicts() -> None:
     assert math_equal("84/2", "42") is True
     assert math_equal("2/4", "0.5") is True
     assert math_equal("938/1288", "938/1287") is False
+
+
+@pytest.mark.parametrize(
+    ("pred", "verdict"),
+    [("0.25", False), ("0.35", False), ("0.2500001", True), ("0.3499999", True), ("-0.3", False), ("3/10", True)],
+)
+def test_half_a_unit_of_the_gold_is_the_strict_edge(pred: str, verdict: bool) -> None:
+    # The integer cross-product check: exactly half a unit in the gold's last place is not paid.
+    assert math_equal(pred, "0.3") is verdict
+    assert _math_equal_full(pred, "0.3", AnswerRules(), 0.7) is verdict
 
 
 def test_rules_are_cached_per_record_and_types_are_not_confused() -> None:

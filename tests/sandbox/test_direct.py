@@ -114,7 +114,7 @@ def test_attach_only_when_asked(docker_engine):
 def test_a_direct_socket_that_fails_falls_back_to_attach_once(docker_engine, monkeypatch):
     from toolgym.sandbox import containers
 
-    monkeypatch.setattr(containers, "_DIRECT_WORKS", {})
+    monkeypatch.setattr(containers, "_DIRECT_FAILED", set())
     # The supervisor cannot reach the socket (as where the engine cannot see this machine's /tmp):
     # it exits at start, and the container is started again on the attach stream.
     monkeypatch.setattr(Rendezvous, "socket_path_inside", "/nonexistent/host.sock")

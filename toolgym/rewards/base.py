@@ -35,10 +35,7 @@ def tool_call_count(task: "Task", trajectory: Trajectory) -> float:
     >>> tool_call_count(None, Trajectory(task_id="t"))
     0.0
     """
-    n = 0
-    for turn in trajectory.turns:  # trajectory.num_tool_calls, inlined: this runs every episode
-        n += len(turn.parse.calls)
-    return float(n)
+    return float(trajectory.num_tool_calls)
 
 
 def check_reward_fn(fn: Callable[..., object], name: str) -> None:

@@ -21,9 +21,8 @@ class FormatReward:
     """
 
     def __call__(self, task: "Task", trajectory: Trajectory) -> float:
-        for turn in trajectory.turns:  # trajectory.format_ok, inlined: this runs every episode
-            if not turn.parse.format_ok:
-                return 0.0
+        if not trajectory.format_ok:
+            return 0.0
         final = trajectory.final_answer
         if isinstance(final, str) and final.strip():  # the common case, without scanning answers
             return 1.0

@@ -106,7 +106,8 @@ def start_container(api: Any, settings: ContainerSettings) -> StartedContainer:
     its file sharing), the container is started again with the attach stream alone, and this
     process does not try the direct socket again.
     """
-    if settings.direct and engine_is_local() and _DIRECT_WORKS.get(os.environ.get("DOCKER_HOST", ""), True):
+    engine = os.environ.get("DOCKER_HOST", "")
+    if settings.direct and engine_is_local(engine) and engine not in _DIRECT_FAILED:
         try:
             return _start(api, settings, Rendezvous(SANDBOX_UID))
         except SandboxStartError as direct_failure:
@@ -114,7 +115,7 @@ def start_container(api: Any, settings: ContainerSettings) -> StartedContainer:
                 started = _start(api, settings, None)
             except SandboxStartError:
                 raise direct_failure from None
-            _DIRECT_WORKS[os.environ.get("DOCKER_HOST", "")] = False
+            _DIRECT_FAILED.add(engine)
             warnings.warn(
                 f"the sandbox's direct socket failed ({direct_failure}); frames use the attach stream "
                 "(about 0.25 ms more per call)",
@@ -126,7 +127,7 @@ def start_container(api: Any, settings: ContainerSettings) -> StartedContainer:
 
 
 #: Engines (by ``DOCKER_HOST``) on which the direct socket failed while the attach stream worked.
-_DIRECT_WORKS: dict[str, bool] = {}
+_DIRECT_FAILED: set[str] = set()
 
 
 def _start(api: Any, settings: ContainerSettings, meeting: Rendezvous | None) -> StartedContainer:

@@ -3,9 +3,9 @@
 Docker runs it as PID 1 of every sandbox container (``python3 supervisor.py --preload numpy,sympy
 --spec JSON [--connect PATH]``: the host's frames on stdin/stdout, or with ``--connect`` on a Unix
 socket the host listens on, see :mod:`toolgym.sandbox.direct`; the image build copies it with
-``worker.py``, ``protocol.py`` and ``seccomp.py`` into ``/opt/toolgym``). The local backend forks it from its fork server into a sandbox of its own
-(PID 1 of new pid, mount, network and IPC namespaces where the kernel allows, see
-:mod:`isolation`). Stdlib only.
+``worker.py``, ``protocol.py`` and ``seccomp.py`` into ``/opt/toolgym``). The local backend forks
+it from its fork server into a sandbox of its own (PID 1 of new pid, mount, network and IPC
+namespaces where the kernel allows, see :mod:`isolation`). Stdlib only.
 
 It forks one interpreter (a :class:`worker.ExecServer`) per episode from an already-imported
 process, so a fresh interpreter costs a fork instead of a Python start, and it is the interpreter's
